@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian 12 machine with Swift on PATH:
+# the C libraries (nghttp2, libprotobuf-c) and the reference tools the tests compare against
+# (protoc, protoc-c). Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+APT_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [[ -x /opt/swift/usr/bin/swift ]]; then
+    echo "setup: add /opt/swift/usr/bin to PATH" >&2
+  fi
+  echo "setup: swift is not on PATH; install a Swift 6 toolchain" >&2
+  exit 1
+fi

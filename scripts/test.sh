@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds everything (the build plugin generates the
+# codecs from the .proto files), then runs every test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"
+
+scripts/setup.sh
+swift build --build-tests
+swift test --skip-build --parallel
