@@ -42,9 +42,14 @@ public struct ProtoField: Hashable, Sendable {
     self.typeLocation = typeLocation ?? location
   }
 
-  /// Whether a repeated scalar field is written packed: proto3's default, unless `[packed = false]`.
+  /// Whether a repeated scalar or enum field is written packed: proto3's default, unless `[packed = false]`.
   public var isPacked: Bool {
-    guard label == .repeated, case .scalar(let scalar) = type, scalar.isPackable else { return false }
+    guard label == .repeated else { return false }
+    switch type {
+    case .scalar(let scalar) where scalar.isPackable: break
+    case .enumeration: break
+    default: return false
+    }
     for option in options where option.name == "packed" {
       if case .bool(let value) = option.value { return value }
     }
