@@ -34,6 +34,9 @@ public struct ProtoMethod: Hashable, Sendable {
   public var clientStreaming: Bool
   public var serverStreaming: Bool
   public var options: [ProtoOption]
+  /// Whether the method ends with a `{ … }` block, even an empty one, rather than `;`. protoc gives such a
+  /// method an `options` message in its descriptor even when the block sets no option.
+  public var hasBody: Bool
   public var comments: ProtoComments
   public var location: SourceLocation
   public var inputTypeLocation: SourceLocation
@@ -46,6 +49,7 @@ public struct ProtoMethod: Hashable, Sendable {
     clientStreaming: Bool = false,
     serverStreaming: Bool = false,
     options: [ProtoOption] = [],
+    hasBody: Bool = false,
     comments: ProtoComments = ProtoComments(),
     location: SourceLocation,
     inputTypeLocation: SourceLocation? = nil,
@@ -57,6 +61,7 @@ public struct ProtoMethod: Hashable, Sendable {
     self.clientStreaming = clientStreaming
     self.serverStreaming = serverStreaming
     self.options = options
+    self.hasBody = hasBody
     self.comments = comments
     self.location = location
     self.inputTypeLocation = inputTypeLocation ?? location
