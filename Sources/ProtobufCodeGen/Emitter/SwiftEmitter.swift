@@ -1,0 +1,32 @@
+/// Generates the Swift source of one `.proto` file: a struct per message, an enum per enum, a
+/// descriptor enum per service, and the file's serialized descriptor for server reflection.
+///
+/// ```swift
+/// let set = try ProtoLoader(importPaths: ["Protos"], readFile: read).load(["chat.proto"])
+/// for file in set.files {
+///   let swift = SwiftEmitter.generate(file, in: set, options: SwiftEmitterOptions())
+/// }
+/// ```
+public enum SwiftEmitter {
+  /// Generates the Swift source of `file`.
+  ///
+  /// - Parameters:
+  ///   - file: A resolved file from `set`.
+  ///   - set: The loaded files: every type `file` refers to is named after the file that declares it.
+  ///   - options: The access level of the generated declarations.
+  /// - Returns: The contents of the `.pb.swift` file.
+  public static func generate(
+    _ file: ProtoFile,
+    in set: ProtoFileSet,
+    options: SwiftEmitterOptions
+  ) -> String {
+    var emitter = SwiftFileEmitter(
+      file: file,
+      types: SwiftTypeTable(files: set.files),
+      cycles: MessageCycles(files: set.files),
+      visibility: options.visibility.rawValue
+    )
+    emitter.emitFile()
+    return emitter.output
+  }
+}
