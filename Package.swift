@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -68,6 +68,7 @@ let package = Package(
     .testTarget(
       name: "ProtobufRuntimeTests",
       dependencies: ["ProtobufRuntime", "ChatAPI"],
+      exclude: ["Reference"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
     ),
@@ -75,8 +76,7 @@ let package = Package(
       name: "ProtobufCodeGenTests",
       dependencies: ["ProtobufCodeGen", "ProtobufRuntime"],
       exclude: ["Fixtures"],
-      swiftSettings: swiftSettings,
-      plugins: ["ProtobufCodeGenPlugin"]
+      swiftSettings: swiftSettings
     ),
   ]
 )
