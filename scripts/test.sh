@@ -6,5 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/setup.sh
+# The plugin from another package, as users apply it (and a broken .proto failing that build).
+scripts/check-plugin-consumer.sh
 swift build --build-tests
 swift test --skip-build --parallel

@@ -1,0 +1,1 @@
+// Holds broken.proto, whose generation must fail (see Package.swift).
