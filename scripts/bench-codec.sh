@@ -37,7 +37,7 @@ print("| message | bytes | operation | Swift | libprotobuf-c | Swift / protobuf-
 print("| --- | ---: | --- | ---: | ---: | ---: |")
 sizes = {r["message"]: r["bytes"] for r in rows}
 for message in ("ChatMessage", "RichMessage"):
-    for op in ("encode", "decode"):
+    for op in ("encode", "encode-new-array", "decode"):
         s, c = medians[(message, op, "swift")], medians[(message, op, "protobuf-c")]
         print(f"| {message} | {sizes[message]} | {op} | {s:,.0f} | {c:,.0f} | {s / c:.2f}x |")
 PY

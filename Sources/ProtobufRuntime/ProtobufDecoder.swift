@@ -51,6 +51,22 @@ public struct ProtobufDecoder {
 
   @usableFromInline
   mutating func readVarintSlow() throws(WireDecodingError) -> UInt64 {
+    if end - pointer >= 10 {
+      // Enough input for the longest varint: no bounds check per byte. Each step adds the next
+      // byte and removes the previous byte's continuation bit (protobuf C++'s ReadVarint64FromArray).
+      var byte = UInt64(pointer.load(as: UInt8.self))
+      var result = byte
+      for index in 1..<10 {
+        result &-= 0x80 &<< UInt64(7 &* (index &- 1))
+        byte = UInt64(pointer.load(fromByteOffset: index, as: UInt8.self))
+        result &+= byte &<< UInt64(7 &* index)
+        if byte < 0x80 {
+          pointer += index &+ 1
+          return result
+        }
+      }
+      throw error(.malformedVarint, "varint is longer than 10 bytes")
+    }
     var result: UInt64 = 0
     var shift: UInt64 = 0
     var cursor = pointer
@@ -105,6 +121,32 @@ public struct ProtobufDecoder {
   ///   ``WireDecodingError/Code/unsupportedWireType`` for groups and wire types 6 and 7.
   @inlinable
   public mutating func readTag() throws(WireDecodingError) -> (number: Int, wireType: WireType) {
+    // Fast path: fields 1 to 15 have one-byte tags.
+    if pointer < end {
+      let byte = pointer.load(as: UInt8.self)
+      let wireBits = byte & 7
+      if wireBits <= 2 || wireBits == 5 {
+        // WireType is a @frozen UInt8 enum whose cases are declared in raw-value order 0...5, so
+        // its representation is the raw value; 0, 1, 2 and 5 were just checked.
+        if byte < 0x80, byte >= 8 {
+          pointer += 1
+          return (Int(byte &>> 3), unsafeBitCast(wireBits, to: WireType.self))
+        }
+        // Fields 16 to 2047 have two-byte tags.
+        if byte >= 0x80, end - pointer >= 2 {
+          let second = pointer.load(fromByteOffset: 1, as: UInt8.self)
+          if second < 0x80, second > 0 {
+            pointer += 2
+            return ((Int(byte & 0x7F) &>> 3) | (Int(second) &<< 4), unsafeBitCast(wireBits, to: WireType.self))
+          }
+        }
+      }
+    }
+    return try readTagSlow()
+  }
+
+  @usableFromInline
+  mutating func readTagSlow() throws(WireDecodingError) -> (number: Int, wireType: WireType) {
     let tagOffset = pointer
     let tag = try readVarint()
     let number = tag &>> 3
@@ -161,6 +203,7 @@ public struct ProtobufDecoder {
     if wireType == .lengthDelimited && F.isPackable {
       do {
         let bytes = try readLengthDelimited()
+        values.reserveCapacity(values.count &+ F.packedElementCount(in: bytes))
         var packed = ProtobufDecoder(sub: bytes, of: self)
         while !packed.isAtEnd {
           values.append(try F.read(from: &packed))

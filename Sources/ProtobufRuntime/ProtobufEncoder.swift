@@ -27,7 +27,13 @@ public struct ProtobufEncoder {
   /// Writes `value` as a base-128 varint.
   @inlinable
   public mutating func writeVarint(_ value: UInt64) {
-    ensure(ProtobufSize.varint(value))
+    if value < 0x80, pointer < end {
+      pointer.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+      pointer += 1
+      return
+    }
+    // One capacity check for the whole varint: exact near the end, cheap (10 bytes) elsewhere.
+    if end - pointer < 10 { ensure(ProtobufSize.varint(value)) }
     var value = value
     while value >= 0x80 {
       pointer.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
@@ -77,13 +83,9 @@ public struct ProtobufEncoder {
   /// Writes a length prefix followed by the UTF-8 of `string`.
   @inlinable
   public mutating func writeString(_ string: String) {
-    let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
-      writeLengthDelimited(UnsafeRawBufferPointer(utf8))
-    }
-    if written == nil {
-      let bytes = Array(string.utf8)
-      bytes.withUnsafeBytes { writeLengthDelimited($0) }
-    }
+    // withUTF8 gives native strings' storage directly; only a bridged string would be copied.
+    var string = string
+    string.withUTF8 { writeLengthDelimited(UnsafeRawBufferPointer($0)) }
   }
 
   /// Writes field `number` (tag and value) unconditionally.

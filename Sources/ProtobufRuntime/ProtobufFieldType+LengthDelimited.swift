@@ -13,7 +13,8 @@ public enum ProtobufString: ProtobufFieldType {
   @inlinable public static func read(from decoder: inout ProtobufDecoder) throws(WireDecodingError) -> String {
     let bytes = try decoder.readLengthDelimited()
     if bytes.isEmpty { return "" }
-    guard let string = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+    // `_tryFromUTF8` validates without the generic-metadata lookups `String(validating:as:)` costs per call.
+    guard let string = String._tryFromUTF8(bytes.bindMemory(to: UInt8.self)) else {
       throw WireDecodingError(.invalidUTF8, "string is not valid UTF-8", offset: decoder.offset - bytes.count)
     }
     return string

@@ -22,6 +22,21 @@ public protocol ProtobufFieldType {
 
 extension ProtobufFieldType {
   @inlinable public static var isPackable: Bool { wireType != .lengthDelimited }
+
+  /// How many elements a packed run of `bytes` holds, so decoding can reserve the array once:
+  /// exact for fixed-width types, and for varints the count of final bytes (high bit clear).
+  @inlinable
+  static func packedElementCount(in bytes: UnsafeRawBufferPointer) -> Int {
+    switch wireType {
+    case .fixed32: return bytes.count / 4
+    case .fixed64: return bytes.count / 8
+    case .varint:
+      var count = 0
+      for byte in bytes where byte < 0x80 { count &+= 1 }
+      return count
+    default: return 0
+    }
+  }
 }
 
 /// A field type written as a varint.
