@@ -20,9 +20,6 @@ if ((${#missing[@]})); then
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
-  if [[ -x /opt/swift/usr/bin/swift ]]; then
-    echo "setup: add /opt/swift/usr/bin to PATH" >&2
-  fi
-  echo "setup: swift is not on PATH; install a Swift 6 toolchain" >&2
+  echo "setup: swift is not on PATH; install a Swift 6.1+ toolchain (or put /opt/swift/usr/bin on PATH)" >&2
   exit 1
 fi

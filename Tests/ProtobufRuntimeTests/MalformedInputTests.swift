@@ -158,7 +158,8 @@ struct MalformedInputTests {
         outcomes.rejected += 1
       }
     }
-    #expect(outcomes.decoded + outcomes.rejected == 20_000)
+    // The inputs exercise both paths: some random bytes are valid messages, most are not.
+    #expect(outcomes.decoded > 0)
     #expect(outcomes.rejected > 0)
   }
 }
