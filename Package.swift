@@ -10,9 +10,16 @@ let package = Package(
   name: "swift-grpc-nghttp2",
   products: [
     .library(name: "ProtobufRuntime", targets: ["ProtobufRuntime"]),
+    .library(name: "GRPCKit", targets: ["GRPCKit"]),
+    .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .plugin(name: "ProtobufCodeGenPlugin", targets: ["ProtobufCodeGenPlugin"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev).
@@ -48,10 +55,45 @@ let package = Package(
       dependencies: ["protobuf-codegen"]
     ),
 
+    // gRPC: the transport-independent core, and the nghttp2 transport over SwiftNIO.
+    .target(
+      name: "GRPCKit",
+      dependencies: [
+        "ProtobufRuntime",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "GRPCKitNGHTTP2",
+      dependencies: [
+        "GRPCKit",
+        "CNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // Test helpers: the Echo test service (generated from its own proto) and process helpers.
+    .target(
+      name: "GRPCTestSupport",
+      dependencies: [
+        "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["Python"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+
     // Generated from Protos/chat.proto.
     .target(
       name: "ChatAPI",
-      dependencies: ["ProtobufRuntime"],
+      dependencies: ["ProtobufRuntime", "GRPCKit"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
     ),
@@ -71,6 +113,20 @@ let package = Package(
       exclude: ["Reference"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
+    ),
+    .testTarget(
+      name: "GRPCKitTests",
+      dependencies: ["GRPCKit", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCKitNGHTTP2Tests",
+      dependencies: [
+        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "ProtobufCodeGenTests",

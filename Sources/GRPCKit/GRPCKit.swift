@@ -1,0 +1,6 @@
+/// GRPCKit: the transport-independent gRPC core. Status codes and errors, metadata, the server
+/// (``GRPCServer``, ``RPCRouter``, handler types) and the client (``GRPCClient``), over the
+/// ``ServerTransport`` and ``ClientTransport`` protocols that `GRPCKitNGHTTP2` implements.
+///
+/// The protobuf runtime is re-exported: generated service code needs only `import GRPCKit`.
+@_exported public import ProtobufRuntime

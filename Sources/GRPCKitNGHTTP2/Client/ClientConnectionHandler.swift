@@ -1,0 +1,226 @@
+import GRPCKit
+import Logging
+import NIOCore
+
+/// Runs client calls on one connection: owns its nghttp2 session on the channel's event loop,
+/// submits requests posted by call tasks, and delivers responses to their sinks.
+final class ClientConnectionHandler: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  /// Loop-side state of one call.
+  struct Stream {
+    let request: ClientStreamRequest
+    var streamID: Int32?
+    var deframer: MessageDeframer
+    var enqueuedBytes = 0
+    var withholding = false
+    var withheldBytes = 0
+    var headersReceived = false
+    var finished = false
+    var deadlineTimer: Scheduled<Void>?
+  }
+
+  let configuration: NGHTTP2ClientConfiguration
+  let mailbox: ConnectionMailbox<ClientStreamAction>
+  /// Called on the loop once the connection stops taking new calls (GOAWAY or closed).
+  private let onUnusable: @Sendable () -> Void
+  var session: NGHTTP2Session?
+  var streams: [Int: Stream] = [:]
+  var keys: [Int32: Int] = [:]
+  var blockedStreams: Set<Int> = []
+  var context: ChannelHandlerContext?
+  private var inReadCycle = false
+  private var unusable = false
+
+  init(configuration: NGHTTP2ClientConfiguration, mailbox: ConnectionMailbox<ClientStreamAction>, onUnusable: @escaping @Sendable () -> Void) {
+    self.configuration = configuration
+    self.mailbox = mailbox
+    self.onUnusable = onUnusable
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    self.mailbox.setDrain { actions in loopBound.value.apply(actions) }
+    do {
+      self.session = try NGHTTP2Session(
+        role: .client,
+        settings: self.configuration.sessionSettings,
+        outboundHighWatermark: self.configuration.outboundHighWatermark,
+        outboundLowWatermark: self.configuration.outboundLowWatermark)
+    } catch {
+      context.close(promise: nil)
+      return
+    }
+    if context.channel.isActive { self.flush() }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    self.flush()
+    context.fireChannelActive()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    context.fireChannelInactive()
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    self.context = nil
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    context.close(promise: nil)
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard let session = self.session else { return }
+    self.inReadCycle = true
+    do {
+      for event in try session.receive(self.unwrapInboundIn(data)) { self.handle(event) }
+    } catch {
+      self.inReadCycle = false
+      self.flush()
+      self.tearDown(RPCError(code: .unavailable, message: "HTTP/2 protocol error from the server: \(error)"))
+      context.close(promise: nil)
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    self.inReadCycle = false
+    self.mailbox.drainNow()
+    self.flush()
+    context.fireChannelReadComplete()
+  }
+
+  // MARK: Output
+
+  func flush() {
+    guard let session = self.session, let context = self.context, context.channel.isActive, !self.inReadCycle else {
+      return
+    }
+    var output: [ByteBuffer] = []
+    let events = session.flushOutput(into: &output, allocator: context.channel.allocator)
+    if !output.isEmpty {
+      for buffer in output { context.write(self.wrapOutboundOut(buffer), promise: nil) }
+      context.flush()
+    }
+    for event in events { self.handle(event) }
+    if !self.blockedStreams.isEmpty {
+      for key in self.blockedStreams {
+        guard let stream = self.streams[key], let streamID = stream.streamID else {
+          self.blockedStreams.remove(key)
+          continue
+        }
+        let sent = stream.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
+        if !stream.request.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(key) }
+      }
+    }
+    if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
+  }
+
+  // MARK: Task actions
+
+  func apply(_ actions: [ClientStreamAction]) {
+    for action in actions {
+      switch action {
+      case .open(let request): self.open(request)
+      case .write(let key, let buffer): self.write(key: key, buffer)
+      case .halfClose(let key):
+        if let streamID = self.streams[key]?.streamID, self.streams[key]?.finished == false {
+          self.session?.endStream(streamID: streamID, trailers: nil)
+        }
+      case .cancel(let key):
+        self.fail(key: key, RPCError(code: .cancelled, message: "the call was cancelled"), reset: true)
+      case .resumeInbound(let key):
+        guard var stream = self.streams[key], let streamID = stream.streamID else { break }
+        stream.withholding = false
+        if stream.withheldBytes > 0 {
+          self.session?.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
+          stream.withheldBytes = 0
+        }
+        self.streams[key] = stream
+      }
+    }
+    self.flush()
+  }
+
+  private func open(_ request: ClientStreamRequest) {
+    guard let session = self.session, let eventLoop = self.context?.eventLoop, !self.unusable else {
+      let error = RPCError(code: .unavailable, message: "the connection is closing; retry on a new one")
+      request.handle.outbound.close(error)
+      request.responses.finish(.failure(error))
+      return
+    }
+    var stream = Stream(request: request, deframer: MessageDeframer(maximumMessageSize: request.maximumReceiveMessageSize))
+    do {
+      let streamID = try session.submitRequest(headers: request.headers)
+      stream.streamID = streamID
+      self.keys[streamID] = request.handle.key
+    } catch {
+      let failure = RPCError(code: .unavailable, message: "could not start \(request.path): \(error)")
+      request.handle.outbound.close(failure)
+      request.responses.finish(.failure(failure))
+      return
+    }
+    if let timeout = request.timeout {
+      let key = request.handle.key
+      let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+      let description = GRPCTimeout.encode(timeout)
+      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(ServerConnectionHandler.nanoseconds(timeout))) {
+        loopBound.value.fail(
+          key: key,
+          RPCError(code: .deadlineExceeded, message: "the deadline of \(description) was exceeded"),
+          reset: true)
+        loopBound.value.flush()
+      }
+    }
+    self.streams[request.handle.key] = stream
+  }
+
+  private func write(key: Int, _ buffer: ByteBuffer) {
+    guard let session = self.session, var stream = self.streams[key], let streamID = stream.streamID, !stream.finished
+    else { return }
+    stream.enqueuedBytes += buffer.readableBytes
+    session.enqueueData(streamID: streamID, buffer)
+    self.streams[key] = stream
+    if stream.request.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(key) }
+  }
+
+  /// Ends a call locally with `error`; with `reset`, tells the server with RST_STREAM CANCEL.
+  func fail(key: Int, _ error: RPCError, reset: Bool) {
+    guard var stream = self.streams[key], !stream.finished else { return }
+    stream.finished = true
+    stream.deadlineTimer?.cancel()
+    self.streams[key] = stream
+    stream.request.handle.outbound.close(error)
+    stream.request.responses.finish(.failure(error))
+    if reset, let streamID = stream.streamID { self.session?.resetStream(streamID: streamID, errorCode: 8) }
+  }
+
+  /// Ends a call with the server's status.
+  func complete(key: Int, status: Status, trailers: Metadata) {
+    guard var stream = self.streams[key], !stream.finished else { return }
+    stream.finished = true
+    stream.deadlineTimer?.cancel()
+    self.streams[key] = stream
+    stream.request.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
+    stream.request.responses.finish(.status(status, trailers: trailers))
+  }
+
+  func markUnusable() {
+    guard !self.unusable else { return }
+    self.unusable = true
+    self.onUnusable()
+  }
+
+  private func tearDown(_ error: RPCError) {
+    self.mailbox.setDrain(nil)
+    self.markUnusable()
+    for key in Array(self.streams.keys) { self.fail(key: key, error, reset: false) }
+    self.streams = [:]
+    self.keys = [:]
+  }
+}

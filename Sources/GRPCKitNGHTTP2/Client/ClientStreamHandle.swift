@@ -1,0 +1,55 @@
+public import GRPCKit
+import NIOCore
+
+/// A call the client asks its connection's loop to start.
+struct ClientStreamRequest: Sendable {
+  let handle: ClientStreamHandle
+  let headers: [HTTP2HeaderField]
+  let responses: any InboundMessageSink
+  let timeout: Duration?
+  let maximumReceiveMessageSize: Int
+  let path: String
+}
+
+/// What a client call's task posts to its connection's loop. Streams are named by a key the
+/// client assigns, since nghttp2 assigns the stream id only when the request is submitted.
+enum ClientStreamAction: Sendable {
+  case open(ClientStreamRequest)
+  case write(key: Int, ByteBuffer)
+  case halfClose(key: Int)
+  case cancel(key: Int)
+  case resumeInbound(key: Int)
+}
+
+/// The transport side of one client call as GRPCKit sees it.
+final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
+  let outbound: StreamOutboundHandle
+  private let mailbox: ConnectionMailbox<ClientStreamAction>
+  var key: Int { self.outbound.key }
+
+  init(outbound: StreamOutboundHandle, mailbox: ConnectionMailbox<ClientStreamAction>) {
+    self.outbound = outbound
+    self.mailbox = mailbox
+  }
+
+  func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
+    let buffer = self.outbound.frame(size: size, encode: encode)
+    let mustWait = try self.outbound.reserve(buffer.readableBytes)
+    guard self.mailbox.post(.write(key: self.key, buffer)) else {
+      throw RPCError(code: .unavailable, message: "the connection closed")
+    }
+    if mustWait { try await self.outbound.waitUntilWritable() }
+  }
+
+  func halfClose() {
+    self.mailbox.post(.halfClose(key: self.key))
+  }
+
+  func cancel() {
+    self.mailbox.post(.cancel(key: self.key))
+  }
+
+  func resumeInbound() {
+    self.mailbox.post(.resumeInbound(key: self.key))
+  }
+}

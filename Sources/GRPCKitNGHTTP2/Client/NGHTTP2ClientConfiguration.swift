@@ -1,0 +1,30 @@
+/// Settings of the HTTP/2 client transport.
+public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
+  /// The largest response message accepted (default 4 MiB), unless a call sets its own.
+  public var maximumReceiveMessageSize: Int = 4 << 20
+  /// SETTINGS_INITIAL_WINDOW_SIZE for response streams.
+  public var streamWindowSize: Int = 1 << 20
+  /// The connection-level receive window.
+  public var connectionWindowSize: Int = 16 << 20
+  /// SETTINGS_MAX_HEADER_LIST_SIZE for responses.
+  public var maximumHeaderListSize: Int = 16 << 10
+  /// Unsent request bytes per stream above which `RequestWriter.write` suspends.
+  public var outboundHighWatermark: Int = 256 << 10
+  /// Unsent request bytes per stream at which a suspended writer resumes.
+  public var outboundLowWatermark: Int = 64 << 10
+  /// How long a connection attempt may take.
+  public var connectTimeout: Duration = .seconds(10)
+  /// The `user-agent` header.
+  public var userAgent = "grpc-swift-nghttp2/0.1"
+
+  /// The defaults above.
+  public init() {}
+
+  var sessionSettings: HTTP2SessionSettings {
+    var settings = HTTP2SessionSettings()
+    settings.initialStreamWindowSize = UInt32(clamping: self.streamWindowSize)
+    settings.connectionWindowSize = Int32(clamping: self.connectionWindowSize)
+    settings.maxHeaderListSize = UInt32(clamping: self.maximumHeaderListSize)
+    return settings
+  }
+}

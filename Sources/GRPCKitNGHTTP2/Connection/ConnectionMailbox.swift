@@ -1,0 +1,52 @@
+import NIOCore
+import Synchronization
+
+/// Carries work from handler tasks to the event loop that owns a connection's nghttp2 session.
+///
+/// Tasks post actions from any thread; the first post after a drain schedules one drain on the
+/// loop, so a burst of writes from many streams costs one loop hop and ends in one flush.
+final class ConnectionMailbox<Action: Sendable>: Sendable {
+  private struct State {
+    var actions: [Action] = []
+    var scheduled = false
+    var drain: (@Sendable ([Action]) -> Void)?
+  }
+
+  let eventLoop: any EventLoop
+  private let state = Mutex(State())
+
+  init(eventLoop: any EventLoop) {
+    self.eventLoop = eventLoop
+  }
+
+  /// Sets the loop-side consumer; `nil` detaches it (the connection closed) and drops later posts.
+  func setDrain(_ drain: (@Sendable ([Action]) -> Void)?) {
+    self.state.withLock { $0.drain = drain }
+  }
+
+  /// Queues an action; returns false if the connection is gone.
+  @discardableResult
+  func post(_ action: Action) -> Bool {
+    let (accepted, schedule) = self.state.withLock { state -> (Bool, Bool) in
+      guard state.drain != nil else { return (false, false) }
+      state.actions.append(action)
+      if state.scheduled { return (true, false) }
+      state.scheduled = true
+      return (true, true)
+    }
+    if schedule {
+      self.eventLoop.execute { self.drainNow() }
+    }
+    return accepted
+  }
+
+  /// Runs queued actions; called on the loop (also directly at the end of a read cycle).
+  func drainNow() {
+    let (actions, drain) = self.state.withLock { state -> ([Action], (@Sendable ([Action]) -> Void)?) in
+      state.scheduled = false
+      defer { state.actions = [] }
+      return (state.actions, state.drain)
+    }
+    if !actions.isEmpty { drain?(actions) }
+  }
+}

@@ -1,0 +1,37 @@
+/// Settings of the HTTP/2 server transport.
+public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
+  /// The largest request message accepted (default 4 MiB); larger ones end the call with
+  /// `RESOURCE_EXHAUSTED` before they are buffered.
+  public var maximumReceiveMessageSize: Int = 4 << 20
+  /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients.
+  public var maximumConcurrentStreams: Int = 4096
+  /// SETTINGS_INITIAL_WINDOW_SIZE: how many request bytes one stream may have in flight
+  /// before its handler takes messages.
+  public var streamWindowSize: Int = 1 << 20
+  /// The connection-level receive window.
+  public var connectionWindowSize: Int = 16 << 20
+  /// SETTINGS_MAX_HEADER_LIST_SIZE: the largest request header block accepted.
+  public var maximumHeaderListSize: Int = 16 << 10
+  /// Unsent response bytes per stream above which `ResponseWriter.write` suspends.
+  public var outboundHighWatermark: Int = 256 << 10
+  /// Unsent response bytes per stream at which a suspended writer resumes.
+  public var outboundLowWatermark: Int = 64 << 10
+  /// Rapid-reset protection: RST_STREAM frames a client may send in a burst, and per second
+  /// after it; beyond that the connection is closed with GOAWAY.
+  public var resetStreamBurst: Int = 1000
+  public var resetStreamRatePerSecond: Int = 33
+
+  /// The defaults above.
+  public init() {}
+
+  var sessionSettings: HTTP2SessionSettings {
+    var settings = HTTP2SessionSettings()
+    settings.maxConcurrentStreams = UInt32(clamping: self.maximumConcurrentStreams)
+    settings.initialStreamWindowSize = UInt32(clamping: self.streamWindowSize)
+    settings.connectionWindowSize = Int32(clamping: self.connectionWindowSize)
+    settings.maxHeaderListSize = UInt32(clamping: self.maximumHeaderListSize)
+    settings.resetStreamBurst = UInt64(self.resetStreamBurst)
+    settings.resetStreamRate = UInt64(self.resetStreamRatePerSecond)
+    return settings
+  }
+}

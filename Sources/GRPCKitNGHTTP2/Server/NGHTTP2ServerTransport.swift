@@ -1,0 +1,125 @@
+public import GRPCKit
+public import Logging
+public import NIOCore
+public import NIOPosix
+import Synchronization
+
+/// The HTTP/2 server transport: accepts TCP connections (h2c with prior knowledge) and serves
+/// gRPC on each with nghttp2.
+///
+/// ```swift
+/// let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0)
+/// let server = GRPCServer(transport: transport, services: [EchoService()])
+/// async let serving: Void = server.serve()
+/// let port = try await transport.listeningPort()
+/// ```
+public final class NGHTTP2ServerTransport: ServerTransport {
+  /// The address to bind.
+  public let host: String
+  /// The port to bind; 0 takes a free port (see ``listeningPort()``).
+  public let port: Int
+  /// HTTP/2 and gRPC limits.
+  public let configuration: NGHTTP2ServerConfiguration
+  private let group: any EventLoopGroup
+  private let connections = ServerConnectionRegistry()
+
+  private enum State {
+    case idle([CheckedContinuation<Int, any Error>])
+    case listening(any Channel, port: Int)
+    case failed(any Error)
+    case stopped
+  }
+  private let state = Mutex<State>(.idle([]))
+
+  /// Creates a transport.
+  ///
+  /// - Parameters:
+  ///   - host: The address to bind, for example `0.0.0.0` or `127.0.0.1`.
+  ///   - port: The port; 0 for any free port.
+  ///   - configuration: Limits and windows.
+  ///   - eventLoopGroup: The loops connections run on; one loop owns each connection.
+  public init(
+    host: String,
+    port: Int,
+    configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration(),
+    eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+  ) {
+    self.host = host
+    self.port = port
+    self.configuration = configuration
+    self.group = eventLoopGroup
+  }
+
+  public func listen(router: RPCRouter, logger: Logger) async throws {
+    let configuration = self.configuration
+    let connections = self.connections
+    let bootstrap = ServerBootstrap(group: self.group)
+      .serverChannelOption(.backlog, value: 256)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.maxMessagesPerRead, value: 16)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(
+            ServerConnectionHandler(
+              router: router, configuration: configuration, logger: logger, connections: connections))
+        }
+      }
+    let channel: any Channel
+    do {
+      channel = try await bootstrap.bind(host: self.host, port: self.port).get()
+    } catch {
+      let waiters = self.state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+        defer { state = .failed(error) }
+        if case .idle(let waiters) = state { return waiters }
+        return []
+      }
+      for waiter in waiters { waiter.resume(throwing: error) }
+      throw error
+    }
+    let port = channel.localAddress?.port ?? self.port
+    let (waiters, stopped) = self.state.withLock { state -> ([CheckedContinuation<Int, any Error>], Bool) in
+      switch state {
+      case .idle(let waiters):
+        state = .listening(channel, port: port)
+        return (waiters, false)
+      default:
+        return ([], true)
+      }
+    }
+    for waiter in waiters { waiter.resume(returning: port) }
+    if stopped { channel.close(promise: nil) }
+    logger.info("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
+    try? await channel.closeFuture.get()
+  }
+
+  /// The bound port, once listening; waits for ``listen(router:logger:)`` to bind.
+  ///
+  /// - Throws: The bind error.
+  public func listeningPort() async throws -> Int {
+    try await withCheckedThrowingContinuation { continuation in
+      let result = self.state.withLock { state -> Result<Int, any Error>? in
+        switch state {
+        case .idle(var waiters):
+          waiters.append(continuation)
+          state = .idle(waiters)
+          return nil
+        case .listening(_, let port): return .success(port)
+        case .failed(let error): return .failure(error)
+        case .stopped: return .failure(RPCError(code: .unavailable, message: "the server was stopped"))
+        }
+      }
+      if let result { continuation.resume(with: result) }
+    }
+  }
+
+  public func beginGracefulShutdown() {
+    let channel = self.state.withLock { state -> (any Channel)? in
+      defer { state = .stopped }
+      if case .listening(let channel, _) = state { return channel }
+      return nil
+    }
+    channel?.close(promise: nil)
+    self.connections.beginGracefulShutdown()
+  }
+}

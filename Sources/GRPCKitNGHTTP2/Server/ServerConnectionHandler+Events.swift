@@ -1,0 +1,203 @@
+import GRPCKit
+import NIOCore
+
+extension ServerConnectionHandler {
+  func handle(_ event: HTTP2SessionEvent) {
+    switch event {
+    case .headers(let streamID, let fields, let isTrailers, let endStream):
+      if isTrailers {
+        // Request trailers carry nothing gRPC uses; END_STREAM is what matters.
+        if endStream { self.requestEnded(streamID: streamID) }
+      } else {
+        self.startCall(streamID: streamID, fields: fields, endStream: endStream)
+      }
+    case .data(let streamID, let bytes):
+      self.receiveData(streamID: streamID, bytes)
+    case .endOfStream(let streamID):
+      self.requestEnded(streamID: streamID)
+    case .streamClosed(let streamID, let errorCode):
+      self.streamClosed(streamID: streamID, errorCode: errorCode)
+    case .goAway, .outboundWritable:
+      break
+    }
+  }
+
+  private func startCall(streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool) {
+    guard let session = self.session, let eventLoop = self.context?.eventLoop,
+      let allocator = self.context?.channel.allocator, let mailbox = self.mailbox
+    else { return }
+    var method = "", path = "", contentType: String?, timeout: String?, encoding: String?
+    for field in fields {
+      switch field.name {
+      case ":method": method = field.value
+      case ":path": path = field.value
+      case "content-type": contentType = field.value
+      case "grpc-timeout": timeout = field.value
+      case "grpc-encoding": encoding = field.value
+      default: break
+      }
+    }
+    guard method == "POST" else {
+      self.rejectWithHTTPStatus(streamID: streamID, 405, message: "gRPC requires POST; got \(method)")
+      return
+    }
+    guard let contentType, GRPCHeaders.isGRPCContentType(contentType) else {
+      self.rejectWithHTTPStatus(
+        streamID: streamID, 415,
+        message: "content-type '\(contentType ?? "")' is not application/grpc")
+      return
+    }
+    if let encoding, encoding != "identity" {
+      self.rejectCall(
+        streamID: streamID,
+        RPCError(
+          code: .unimplemented,
+          message: "grpc-encoding '\(encoding)' is not supported; supported: identity"),
+        extraHeaders: [("grpc-accept-encoding", "identity")])
+      return
+    }
+    guard let handler = self.router.handler(forPath: path) else {
+      self.rejectCall(streamID: streamID, self.unimplemented(path: path))
+      return
+    }
+    var deadline: ContinuousClock.Instant?
+    var timeoutDuration: Duration?
+    if let timeout {
+      guard let parsed = GRPCTimeout.parse(timeout) else {
+        self.rejectCall(
+          streamID: streamID,
+          RPCError(code: .internal, message: "grpc-timeout '\(timeout)' is not 1-8 digits and a unit (H M S m u n)"))
+        return
+      }
+      timeoutDuration = parsed
+      deadline = ContinuousClock.now.advanced(by: parsed)
+    }
+    let context = ServerContext(
+      method: handler.method,
+      peer: self.peer,
+      deadline: deadline,
+      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }))
+    let handle = ServerStreamHandle(
+      streamID: streamID,
+      outbound: StreamOutboundHandle(
+        key: Int(streamID), allocator: allocator,
+        highWatermark: self.configuration.outboundHighWatermark,
+        lowWatermark: self.configuration.outboundLowWatermark),
+      mailbox: mailbox)
+    let call = handler.startCall(context: context, outbound: handle)
+    var stream = Stream(
+      handle: handle, context: context, sink: call.requests,
+      deframer: MessageDeframer(maximumMessageSize: self.configuration.maximumReceiveMessageSize))
+    if let timeoutDuration {
+      let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeoutDuration))) {
+        loopBound.value.abort(
+          streamID: streamID,
+          RPCError(code: .deadlineExceeded, message: "the call's deadline of \(timeout ?? "") was exceeded"))
+        loopBound.value.flush()
+      }
+    }
+    stream.task = Task { await call.run() }
+    self.streams[streamID] = stream
+    _ = session
+    if endStream { self.requestEnded(streamID: streamID) }
+  }
+
+  private func receiveData(streamID: Int32, _ bytes: ByteBuffer) {
+    guard let session = self.session else { return }
+    let count = bytes.readableBytes
+    session.consumeConnection(bytes: count)
+    guard var stream = self.streams[streamID], let sink = stream.sink else {
+      // Data for a call that already ended: nobody reads it, release its credit at once.
+      session.consumeStream(streamID: streamID, bytes: count)
+      return
+    }
+    if stream.withholding {
+      stream.withheldBytes += count
+    } else {
+      session.consumeStream(streamID: streamID, bytes: count)
+    }
+    var withhold = stream.withholding
+    let handle = stream.handle
+    do {
+      try bytes.withUnsafeReadableBytes { (raw) throws(RPCError) in
+        try stream.deframer.process(raw) { (message) throws(RPCError) in
+          if !(try sink.receive(message, flowControl: handle)) { withhold = true }
+        }
+      }
+      stream.withholding = withhold
+      self.streams[streamID] = stream
+    } catch {
+      self.streams[streamID] = stream
+      self.abort(streamID: streamID, error)
+    }
+  }
+
+  func requestEnded(streamID: Int32) {
+    guard var stream = self.streams[streamID], !stream.requestEnded else { return }
+    stream.requestEnded = true
+    self.streams[streamID] = stream
+    guard let sink = stream.sink else { return }
+    if stream.deframer.hasPartialMessage {
+      self.abort(
+        streamID: streamID,
+        RPCError(code: .internal, message: "the request stream ended in the middle of a message"))
+    } else {
+      sink.finish(.endOfStream)
+    }
+  }
+
+  private func streamClosed(streamID: Int32, errorCode: UInt32) {
+    guard let stream = self.streams.removeValue(forKey: streamID) else { return }
+    self.blockedStreams.remove(streamID)
+    stream.deadlineTimer?.cancel()
+    if !stream.finished {
+      let error = RPCError(
+        code: .cancelled,
+        message: errorCode == 8
+          ? "the client cancelled the call" : "the client reset the stream (HTTP/2 error \(errorCode))")
+      stream.context.markCancelled()
+      stream.handle.outbound.close(error)
+      stream.sink?.finish(.failure(error))
+      stream.task?.cancel()
+    }
+  }
+
+  private func unimplemented(path: String) -> RPCError {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].isEmpty else {
+      return RPCError(code: .unimplemented, message: "path '\(path)' is not /Service/Method")
+    }
+    let service = String(parts[1])
+    if self.router.serviceNames.contains(service) {
+      return RPCError(code: .unimplemented, message: "method '\(parts[2])' is not implemented by service '\(service)'")
+    }
+    return RPCError(code: .unimplemented, message: "service '\(service)' is not implemented")
+  }
+
+  /// A trailers-only response for a call that never reaches a handler.
+  private func rejectCall(streamID: Int32, _ error: RPCError, extraHeaders: [GRPCHeaders.Field] = []) {
+    guard let session = self.session else { return }
+    var fields: [GRPCHeaders.Field] = [(":status", "200"), ("content-type", "application/grpc")]
+    fields.append(contentsOf: extraHeaders)
+    fields.append(("grpc-status", String(error.code.rawValue)))
+    fields.append(("grpc-message", StatusMessageEncoding.encode(error.message)))
+    try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)
+  }
+
+  private func rejectWithHTTPStatus(streamID: Int32, _ status: Int, message: String) {
+    guard let session = self.session else { return }
+    let fields: [GRPCHeaders.Field] = [
+      (":status", String(status)), ("content-type", "application/grpc"),
+      ("grpc-status", String(Status.Code.internal.rawValue)),
+      ("grpc-message", StatusMessageEncoding.encode(message)),
+    ]
+    try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)
+  }
+
+  static func nanoseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    let (total, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    return overflow ? Int64.max : total &+ attoseconds / 1_000_000_000
+  }
+}

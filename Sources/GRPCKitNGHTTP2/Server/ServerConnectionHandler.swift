@@ -1,0 +1,269 @@
+import GRPCKit
+import Logging
+import NIOCore
+
+/// Serves gRPC on one accepted connection: owns its nghttp2 session on the channel's event loop,
+/// turns request streams into handler tasks, and writes everything produced while handling one
+/// read (or one batch of task output) with a single flush.
+final class ServerConnectionHandler: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  /// Loop-side state of one request stream.
+  struct Stream {
+    let handle: ServerStreamHandle
+    let context: ServerContext
+    var sink: (any InboundMessageSink)?
+    var task: Task<Void, Never>?
+    var deframer: MessageDeframer
+    var requestEnded = false
+    var responseStarted = false
+    var finished = false
+    var withheldBytes = 0
+    var withholding = false
+    var enqueuedBytes = 0
+    var deadlineTimer: Scheduled<Void>?
+  }
+
+  let router: RPCRouter
+  let configuration: NGHTTP2ServerConfiguration
+  let logger: Logger
+  private let connections: ServerConnectionRegistry
+  var session: NGHTTP2Session?
+  var streams: [Int32: Stream] = [:]
+  var blockedStreams: Set<Int32> = []
+  var context: ChannelHandlerContext?
+  var mailbox: ConnectionMailbox<ServerStreamAction>?
+  var peer = "unknown"
+  private var inReadCycle = false
+  private var closing = false
+
+  init(router: RPCRouter, configuration: NGHTTP2ServerConfiguration, logger: Logger, connections: ServerConnectionRegistry) {
+    self.router = router
+    self.configuration = configuration
+    self.logger = logger
+    self.connections = connections
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    self.peer = Self.describe(context.channel.remoteAddress)
+    let mailbox = ConnectionMailbox<ServerStreamAction>(eventLoop: context.eventLoop)
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    mailbox.setDrain { actions in loopBound.value.apply(actions) }
+    self.mailbox = mailbox
+    do {
+      self.session = try NGHTTP2Session(
+        role: .server,
+        settings: self.configuration.sessionSettings,
+        outboundHighWatermark: self.configuration.outboundHighWatermark,
+        outboundLowWatermark: self.configuration.outboundLowWatermark)
+    } catch {
+      self.logger.error("could not create HTTP/2 session", metadata: ["grpc.error": "\(error)"])
+      context.close(promise: nil)
+      return
+    }
+    self.connections.add(self, eventLoop: context.eventLoop)
+    if context.channel.isActive { self.flush() }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    self.flush()
+    context.fireChannelActive()
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.tearDown(reason: RPCError(code: .unavailable, message: "the connection closed"))
+    self.context = nil
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    self.tearDown(reason: RPCError(code: .unavailable, message: "the connection closed"))
+    context.fireChannelInactive()
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    self.logger.debug("connection error", metadata: ["grpc.peer": "\(self.peer)", "grpc.error": "\(error)"])
+    context.close(promise: nil)
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard let session = self.session else { return }
+    self.inReadCycle = true
+    let bytes = self.unwrapInboundIn(data)
+    do {
+      let events = try session.receive(bytes)
+      for event in events { self.handle(event) }
+    } catch {
+      self.logger.debug("HTTP/2 protocol error", metadata: ["grpc.peer": "\(self.peer)", "grpc.error": "\(error)"])
+      self.flush()
+      self.closing = true
+      context.close(promise: nil)
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    self.inReadCycle = false
+    self.mailbox?.drainNow()
+    self.flush()
+    context.fireChannelReadComplete()
+  }
+
+  /// Sends GOAWAY and closes once open streams end.
+  func beginGracefulShutdown() {
+    guard let session = self.session, !self.closing else { return }
+    self.closing = true
+    session.submitGoAway(lastStreamID: nil, errorCode: 0, debugData: "server shutting down")
+    self.flush()
+  }
+
+  // MARK: Output
+
+  /// Writes everything the session has queued, with one flush.
+  func flush() {
+    guard let session = self.session, let context = self.context, context.channel.isActive else { return }
+    if self.inReadCycle { return }  // channelReadComplete flushes once for the whole read
+    var output: [ByteBuffer] = []
+    let events = session.flushOutput(into: &output, allocator: context.channel.allocator)
+    if !output.isEmpty {
+      for buffer in output { context.write(self.wrapOutboundOut(buffer), promise: nil) }
+      context.flush()
+    }
+    for event in events { self.handle(event) }
+    self.updateBlockedWriters()
+    if !session.wantsRead && !session.wantsWrite {
+      context.close(promise: nil)
+    } else if self.closing && self.streams.isEmpty && !session.wantsWrite {
+      context.close(promise: nil)
+    }
+  }
+
+  private func updateBlockedWriters() {
+    guard let session = self.session, !self.blockedStreams.isEmpty else { return }
+    for streamID in self.blockedStreams {
+      guard let stream = self.streams[streamID] else {
+        self.blockedStreams.remove(streamID)
+        continue
+      }
+      let sent = stream.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
+      if !stream.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(streamID) }
+    }
+  }
+
+  // MARK: Task actions
+
+  func apply(_ actions: [ServerStreamAction]) {
+    for action in actions {
+      switch action {
+      case .write(let streamID, let buffer): self.writeMessage(streamID: streamID, buffer)
+      case .finish(let streamID, let status, let trailers): self.finish(streamID: streamID, status: status, trailers: trailers)
+      case .resumeInbound(let streamID): self.resumeInbound(streamID: streamID)
+      }
+    }
+    self.flush()
+  }
+
+  private func writeMessage(streamID: Int32, _ buffer: ByteBuffer) {
+    guard let session = self.session, var stream = self.streams[streamID], !stream.finished else { return }
+    if !stream.responseStarted {
+      stream.responseStarted = true
+      var fields: [GRPCHeaders.Field] = [(":status", "200"), ("content-type", "application/grpc")]
+      GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
+      do {
+        try session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: false)
+      } catch {
+        self.abort(streamID: streamID, RPCError(code: .internal, message: "could not send response headers: \(error)"))
+        return
+      }
+    }
+    stream.enqueuedBytes += buffer.readableBytes
+    session.enqueueData(streamID: streamID, buffer)
+    self.streams[streamID] = stream
+    if stream.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(streamID) }
+  }
+
+  /// Ends a call with its status: trailers after the response, or a trailers-only response.
+  func finish(streamID: Int32, status: Status, trailers: Metadata) {
+    guard let session = self.session, var stream = self.streams[streamID], !stream.finished else { return }
+    stream.finished = true
+    stream.deadlineTimer?.cancel()
+    stream.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
+    var fields: [GRPCHeaders.Field] = []
+    if !stream.responseStarted {
+      fields.append((":status", "200"))
+      fields.append(("content-type", "application/grpc"))
+      GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
+    }
+    fields.append(("grpc-status", String(status.code.rawValue)))
+    if !status.message.isEmpty { fields.append(("grpc-message", StatusMessageEncoding.encode(status.message))) }
+    GRPCHeaders.fields(from: trailers, into: &fields)
+    let headerFields = fields.map(HTTP2HeaderField.init)
+    do {
+      if stream.responseStarted {
+        session.endStream(streamID: streamID, trailers: headerFields)
+      } else {
+        try session.submitResponse(streamID: streamID, headers: headerFields, endStream: true)
+      }
+    } catch {
+      session.resetStream(streamID: streamID, errorCode: 2)
+    }
+    // Request bytes that still arrive are no longer read by anyone: release their credit.
+    if stream.withheldBytes > 0 {
+      session.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
+      stream.withheldBytes = 0
+    }
+    stream.withholding = false
+    stream.sink = nil
+    self.streams[streamID] = stream
+  }
+
+  private func resumeInbound(streamID: Int32) {
+    guard let session = self.session, var stream = self.streams[streamID] else { return }
+    stream.withholding = false
+    if stream.withheldBytes > 0 {
+      session.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
+      stream.withheldBytes = 0
+    }
+    self.streams[streamID] = stream
+  }
+
+  /// Ends a call because of a transport-detected failure: status to the client, handler
+  /// cancelled, request stream failed.
+  func abort(streamID: Int32, _ error: RPCError) {
+    guard let stream = self.streams[streamID] else { return }
+    stream.context.markCancelled()
+    stream.sink?.finish(.failure(error))
+    stream.task?.cancel()
+    self.finish(streamID: streamID, status: error.status, trailers: error.metadata)
+  }
+
+  private func tearDown(reason: RPCError) {
+    self.mailbox?.setDrain(nil)
+    self.connections.remove(self)
+    let streams = self.streams
+    self.streams = [:]
+    for (_, stream) in streams {
+      stream.deadlineTimer?.cancel()
+      stream.context.markCancelled()
+      stream.handle.outbound.close(reason)
+      stream.sink?.finish(.failure(reason))
+      stream.task?.cancel()
+    }
+  }
+
+  private static func describe(_ address: SocketAddress?) -> String {
+    guard let address else { return "unknown" }
+    switch address {
+    case .v4: return "ipv4:\(address.ipAddress ?? ""):\(address.port ?? 0)"
+    case .v6: return "ipv6:[\(address.ipAddress ?? "")]:\(address.port ?? 0)"
+    case .unixDomainSocket: return "unix:\(address.pathname ?? "")"
+    }
+  }
+
+}
+
+extension HTTP2HeaderField {
+  init(_ field: GRPCHeaders.Field) {
+    self.init(name: field.name, value: field.value)
+  }
+}
