@@ -14,12 +14,14 @@ let package = Package(
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
+    .executable(name: "chat-server", targets: ["chat-server"]),
     .plugin(name: "ProtobufCodeGenPlugin", targets: ["ProtobufCodeGenPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev).
@@ -98,7 +100,35 @@ let package = Package(
       plugins: ["ProtobufCodeGenPlugin"]
     ),
 
-    // Benchmarks (run by scripts/bench-codec.sh, not by the tests).
+    // The chat service and its server executable.
+    .target(
+      name: "ChatService",
+      dependencies: [
+        "ChatAPI", "GRPCKit",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "chat-server",
+      dependencies: [
+        "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // Benchmarks (run by scripts/bench-*.sh, not by the tests).
+    .executableTarget(
+      name: "chat-load",
+      dependencies: [
+        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/chat-load",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "protobuf-benchmark",
       dependencies: ["ProtobufRuntime", "ChatAPI"],
@@ -126,6 +156,11 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ChatServiceTests",
+      dependencies: ["ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
