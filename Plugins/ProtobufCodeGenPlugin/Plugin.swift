@@ -12,6 +12,9 @@ import PackagePlugin
 /// {"importPaths": ["../../Protos"], "files": ["chat.proto"], "visibility": "public"}
 /// ```
 ///
+/// Services get a `ServiceProtocol` and a `Client`, so the target must depend on `GRPCKit`;
+/// `"services": false` leaves them out (the descriptors stay) for message-only targets.
+///
 /// Import paths in the configuration are relative to its directory; the target directory is
 /// always searched too. Generated files go to the plugin work directory and are compiled into
 /// the target.
@@ -37,6 +40,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
           url: url,
           importPaths: [targetDirectory] + (configuration?.importPaths ?? []),
           visibility: configuration?.visibility,
+          generatesServiceStubs: configuration?.services ?? true,
           configurationFile: configuration?.url
         )
       )
@@ -57,6 +61,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
             url: url,
             importPaths: importPaths,
             visibility: configuration.visibility,
+            generatesServiceStubs: configuration.services ?? true,
             configurationFile: configuration.url
           )
         )
@@ -71,6 +76,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
       }
       arguments += ["--output-dir", outputDirectory.path(percentEncoded: false)]
       if let visibility = input.visibility { arguments += ["--visibility", visibility] }
+      if !input.generatesServiceStubs { arguments.append("--no-services") }
       arguments.append(input.name)
       return .buildCommand(
         displayName: "Generating Swift for \(input.name)",

@@ -7,6 +7,8 @@ struct ProtoInput {
   var url: URL
   var importPaths: [URL]
   var visibility: String?
+  /// Whether services get a server protocol and a client.
+  var generatesServiceStubs: Bool
   var configurationFile: URL?
 
   /// The generated file's name, as `protobuf-codegen` derives it:

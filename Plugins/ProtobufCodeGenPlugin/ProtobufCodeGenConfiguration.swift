@@ -9,6 +9,7 @@ struct ProtobufCodeGenConfiguration {
     var importPaths: [String]?
     var files: [String]?
     var visibility: String?
+    var services: Bool?
   }
 
   /// The configuration file.
@@ -20,6 +21,9 @@ struct ProtobufCodeGenConfiguration {
   var files: [String]
   /// `public`, `package` or `internal`; `nil` leaves the generator's default (`public`).
   var visibility: String?
+  /// `false` leaves out the services' server protocols and clients (`--no-services`), so the
+  /// target needs no `GRPCKit`; `nil` or `true` generates them.
+  var services: Bool?
 
   /// Reads and decodes the configuration at `url`.
   ///
@@ -40,5 +44,6 @@ struct ProtobufCodeGenConfiguration {
     }
     files = contents.files ?? []
     visibility = contents.visibility
+    services = contents.services
   }
 }

@@ -13,3 +13,4 @@
 /// let decoded = try ChatMessage(serializedBytes: bytes)
 /// ```
 @_exported public import ProtobufRuntime
+@_exported public import GRPCKit

@@ -4,6 +4,8 @@ extension CodeGenRunner {
     var protoPaths: [String] = []
     var outputDirectory = ""
     var visibility = SwiftEmitterOptions.Visibility.public
+    /// `false` after `--no-services`: services keep only their descriptors.
+    var generatesServiceStubs = true
     var files: [String] = []
     var showsHelp = false
 
@@ -24,6 +26,10 @@ extension CodeGenRunner {
         }
         if argument == "--help" || argument == "-h" {
           showsHelp = true
+          continue
+        }
+        if argument == "--no-services" {
+          generatesServiceStubs = false
           continue
         }
         var name = argument

@@ -40,7 +40,7 @@ public struct CodeGenRunner: Sendable {
 
   /// The usage line printed with argument errors.
   public static let usage =
-    "usage: protobuf-codegen [--proto-path DIR]... --output-dir DIR [--visibility public|package|internal] FILE..."
+    "usage: protobuf-codegen [--proto-path DIR]... --output-dir DIR [--visibility public|package|internal] [--no-services] FILE..."
 
   private let fileSystem: FileSystem
 
@@ -54,6 +54,8 @@ public struct CodeGenRunner: Sendable {
   /// Each `FILE` is a name relative to a proto path (as `import` statements name it), or a path
   /// that starts with a proto path, which is then stripped. The proto path defaults to `.`.
   /// The output for `grpc/health/v1/health.proto` is `grpc_health_v1_health.pb.swift`.
+  /// `--no-services` leaves out the server protocols and clients (and the `GRPCKit` import), for
+  /// targets that only need messages and descriptors.
   ///
   /// - Parameters:
   ///   - arguments: The command-line arguments, without the program name.
@@ -85,7 +87,10 @@ public struct CodeGenRunner: Sendable {
       return Self.failure
     }
 
-    let options = SwiftEmitterOptions(visibility: parsed.visibility)
+    let options = SwiftEmitterOptions(
+      visibility: parsed.visibility,
+      generatesServiceStubs: parsed.generatesServiceStubs
+    )
     for name in names {
       guard let file = set.file(named: name) else { continue }
       let path = Self.join(parsed.outputDirectory, Self.outputName(of: name))

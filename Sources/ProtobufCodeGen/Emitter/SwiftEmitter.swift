@@ -1,5 +1,6 @@
 /// Generates the Swift source of one `.proto` file: a struct per message, an enum per enum, a
-/// descriptor enum per service, and the file's serialized descriptor for server reflection.
+/// namespace enum per service (descriptors, a `ServiceProtocol` for servers and a `Client`), and
+/// the file's serialized descriptor for server reflection.
 ///
 /// ```swift
 /// let set = try ProtoLoader(importPaths: ["Protos"], readFile: read).load(["chat.proto"])
@@ -13,7 +14,7 @@ public enum SwiftEmitter {
   /// - Parameters:
   ///   - file: A resolved file from `set`.
   ///   - set: The loaded files: every type `file` refers to is named after the file that declares it.
-  ///   - options: The access level of the generated declarations.
+  ///   - options: The access level of the generated declarations, and whether services get stubs.
   /// - Returns: The contents of the `.pb.swift` file.
   public static func generate(
     _ file: ProtoFile,
@@ -24,7 +25,8 @@ public enum SwiftEmitter {
       file: file,
       types: SwiftTypeTable(files: set.files),
       cycles: MessageCycles(files: set.files),
-      visibility: options.visibility.rawValue
+      visibility: options.visibility.rawValue,
+      generatesServiceStubs: options.generatesServiceStubs
     )
     emitter.emitFile()
     return emitter.output

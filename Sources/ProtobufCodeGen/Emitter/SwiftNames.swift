@@ -46,6 +46,14 @@ enum SwiftNames {
     reservedTypeNames.contains(protoName) ? protoName + suffix : protoName
   }
 
+  /// A top-level type name in a file without a package: as ``typeName(_:suffix:)``, and also
+  /// names that would hide, inside a service's namespace, the type the generated stubs mean
+  /// (`Client`, `ServiceProtocol`, `Method`, `Void`, the `GRPCKit` module).
+  static func topLevelTypeName(_ protoName: String, suffix: String) -> String {
+    serviceScopeTypeNames.contains(protoName)
+      ? protoName + suffix : typeName(protoName, suffix: suffix)
+  }
+
   /// `name` in backticks when it is a Swift keyword.
   static func escapedIfKeyword(_ name: String) -> String {
     keywords.contains(name) ? "`\(name)`" : name
@@ -89,6 +97,11 @@ enum SwiftNames {
     "Array", "Dictionary", "Optional",
     "UnknownFields", "WireType", "WireDecodingError", "ProtobufMessage", "ProtobufEnum",
     "ProtobufBox", "ProtobufEncoder", "ProtobufDecoder", "ProtobufSize", "ProtobufRuntime",
+  ]
+
+  /// Names that service stubs declare or spell bare inside a service's namespace.
+  private static let serviceScopeTypeNames: Set<String> = [
+    "Client", "ServiceProtocol", "Method", "Void", "GRPCKit",
   ]
 
   /// Words that need backticks as identifiers.

@@ -8,10 +8,10 @@ struct SwiftTypeTable {
   init(files: [ProtoFile]) {
     for file in files {
       let prefix = SwiftNames.typePrefix(package: file.package)
-      // A package prefix already keeps top-level names apart from Swift's; without one, the
-      // reserved-name rule applies as it does to nested types.
+      // A package prefix already keeps top-level names apart from Swift's and the stubs'; without
+      // one, the reserved-name rules apply.
       func topLevel(_ name: String, suffix: String) -> String {
-        prefix.isEmpty ? SwiftNames.typeName(name, suffix: suffix) : prefix + name
+        prefix.isEmpty ? SwiftNames.topLevelTypeName(name, suffix: suffix) : prefix + name
       }
       for message in file.messages {
         add(message, swiftName: topLevel(message.name, suffix: "Message"))
