@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian 12 machine with Swift on PATH:
 # the C libraries (nghttp2, libprotobuf-c) and the reference tools the tests compare against
-# (protoc, protoc-c). Safe to run again: it installs only what is missing.
+# (protoc, protoc-c), and the Python peers of the interop tests (grpcio, h2). Safe to run again:
+# it installs only what is missing.
 set -euo pipefail
 
 APT_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
@@ -22,4 +23,10 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "setup: swift is not on PATH; install a Swift 6.1+ toolchain (or put /opt/swift/usr/bin on PATH)" >&2
   exit 1
+fi
+
+# Interop peers: Python grpcio (an independent gRPC implementation) and h2 (a raw HTTP/2 peer).
+if ! python3 -c "import grpc, grpc_tools, h2" >/dev/null 2>&1; then
+  echo "setup: installing the Python interop peers (grpcio, grpcio-tools, h2)" >&2
+  python3 -m pip install -q -r Sources/GRPCTestSupport/Python/requirements.txt
 fi

@@ -17,11 +17,13 @@ public struct EchoService: Echo_Echo.ServiceProtocol {
   ) async throws -> Echo_EchoResponse {
     Self.echoHeaders(context)
     var texts: [String] = []
+    var payload: [UInt8] = []
     for try await request in requests {
       try await Self.obey(request)
       texts.append(request.text)
+      payload.append(contentsOf: request.payload)
     }
-    return Echo_EchoResponse(text: texts.joined(separator: " "))
+    return Echo_EchoResponse(text: texts.joined(separator: " "), payload: payload)
   }
 
   public func expand(

@@ -51,7 +51,13 @@ public struct GRPCClient: Sendable {
   ) async throws -> Response {
     try await self.bidirectionalStreaming(method, options: options, responseType: responseType) {
       writer, responses in
-      try await requests(writer)
+      do {
+        try await requests(writer)
+      } catch let error as RPCError where responses.buffer.hasEnded {
+        // The server ended the call while requests were still being written (for example
+        // RESOURCE_EXHAUSTED for a large message): its status, read below, is the outcome.
+        _ = error
+      }
       writer.finish()
       return try await Self.single(from: responses, method: method)
     }

@@ -175,6 +175,9 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
   /// The trailers, once the stream has ended.
   package var trailers: Metadata? { self.state.withLock { $0.trailers } }
 
+  /// True once the transport reported the end (messages may still be queued).
+  package var hasEnded: Bool { self.state.withLock { $0.end != nil } }
+
   /// True once the transport reported the end and every message was taken.
   package var isDrained: Bool { self.state.withLock { $0.end != nil && $0.messages.isEmpty } }
 

@@ -206,7 +206,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     stream.finished = true
     stream.deadlineTimer?.cancel()
     self.streams[key] = stream
-    stream.request.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
+    stream.request.handle.outbound.close(
+      status.code == .ok
+        ? RPCError(code: .failedPrecondition, message: "the server already ended the call with OK")
+        : RPCError(code: status.code, message: status.message, metadata: trailers))
     stream.request.responses.finish(.status(status, trailers: trailers))
   }
 

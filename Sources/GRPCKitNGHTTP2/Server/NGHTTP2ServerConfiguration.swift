@@ -21,6 +21,20 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   public var resetStreamBurst: Int = 1000
   public var resetStreamRatePerSecond: Int = 33
 
+  /// Where handler tasks run.
+  public var handlerExecution: HandlerExecution = .eventLoop
+
+  /// Where server handler tasks run.
+  public enum HandlerExecution: Sendable, Hashable {
+    /// On the event loop of the handler's connection (the default): no thread hop between the
+    /// socket and the handler. Handlers must not block or run long computations; a handler that
+    /// does holds up every connection on that loop.
+    case eventLoop
+    /// On Swift's global concurrent executor: handlers may compute for long, at the cost of two
+    /// thread hops per message.
+    case globalExecutor
+  }
+
   /// The defaults above.
   public init() {}
 

@@ -97,7 +97,12 @@ extension ServerConnectionHandler {
         loopBound.value.flush()
       }
     }
-    stream.task = Task { await call.run() }
+    switch self.configuration.handlerExecution {
+    case .eventLoop:
+      stream.task = Task(executorPreference: self.taskExecutor) { await call.run() }
+    case .globalExecutor:
+      stream.task = Task { await call.run() }
+    }
     self.streams[streamID] = stream
     _ = session
     if endStream { self.requestEnded(streamID: streamID) }

@@ -35,6 +35,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var context: ChannelHandlerContext?
   var mailbox: ConnectionMailbox<ServerStreamAction>?
   var peer = "unknown"
+  var taskExecutor: EventLoopTaskExecutor?
   private var inReadCycle = false
   private var closing = false
 
@@ -52,6 +53,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     mailbox.setDrain { actions in loopBound.value.apply(actions) }
     self.mailbox = mailbox
+    self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
     do {
       self.session = try NGHTTP2Session(
         role: .server,
