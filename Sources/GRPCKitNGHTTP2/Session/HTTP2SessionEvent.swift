@@ -1,0 +1,20 @@
+package import NIOCore
+
+/// Something ``NGHTTP2Session`` observed while receiving or sending; the owner acts on it after
+/// `receive` or `flushOutput` returns.
+package enum HTTP2SessionEvent: Hashable, Sendable {
+  /// A complete header block (HEADERS + CONTINUATION). `isTrailers` is true for a block after the
+  /// first on that stream.
+  case headers(streamID: Int32, fields: [HTTP2HeaderField], isTrailers: Bool, endStream: Bool)
+  /// A DATA payload chunk: a slice of the buffer given to `receive` (no copy).
+  case data(streamID: Int32, bytes: ByteBuffer)
+  /// END_STREAM on a DATA frame (on HEADERS it is in `headers(endStream:)`).
+  case endOfStream(streamID: Int32)
+  /// The stream is gone (errorCode 0 = NO_ERROR, 8 = CANCEL, ...). Can name a stream the owner
+  /// never saw headers for (nghttp2 rejected its header block).
+  case streamClosed(streamID: Int32, errorCode: UInt32)
+  /// The peer sent GOAWAY.
+  case goAway(lastStreamID: Int32, errorCode: UInt32, debugData: String)
+  /// The stream's queued outbound bytes fell to the low watermark after exceeding the high one.
+  case outboundWritable(streamID: Int32)
+}
