@@ -1,0 +1,189 @@
+import ChatAPI
+import GRPCKit
+import Synchronization
+
+/// One open ChatStream call as its room sees it: a bounded queue of messages to write, the task
+/// that writes them, and the outcome that ends the call.
+///
+/// Rooms enqueue under their own lock, so every member's queue holds the room's order. The
+/// writer takes the whole queue at once and writes it, then takes again; it sleeps on one
+/// continuation when the queue is empty. Messages count against the bound from the moment they
+/// are queued until the batch holding them has been written.
+final class RoomMember: Sendable {
+  private enum Phase { case open, draining, ended }
+
+  private struct State {
+    var queue: [ChatMessage] = []
+    var queuedBytes = 0
+    var batchCount = 0
+    var batchBytes = 0
+    var phase = Phase.open
+    var writer: UnsafeContinuation<Void, Never>?
+    var outcome: Result<Void, RPCError>?
+    var outcomeWaiter: UnsafeContinuation<Result<Void, RPCError>, Never>?
+  }
+
+  /// Continuations taken out of the state, resumed after the lock is released.
+  private struct Wakeups {
+    var writer: UnsafeContinuation<Void, Never>?
+    var outcome: (UnsafeContinuation<Result<Void, RPCError>, Never>, Result<Void, RPCError>)?
+
+    func resume() {
+      self.writer?.resume()
+      if let (waiter, outcome) = self.outcome { waiter.resume(returning: outcome) }
+    }
+  }
+
+  private enum Take { case batch, finished, wait }
+
+  private let maximumMessages: Int
+  private let maximumBytes: Int
+  private let state = Mutex(State())
+
+  init(maximumMessages: Int, maximumBytes: Int) {
+    self.maximumMessages = maximumMessages
+    self.maximumBytes = maximumBytes
+  }
+
+  // MARK: Room side
+
+  /// Queues a message for this member; called under the room's lock.
+  ///
+  /// - Returns: `false` if the member no longer takes messages: it has ended, or this message
+  ///   pushed it past its bound and it has now ended with `RESOURCE_EXHAUSTED`. The room then
+  ///   removes it.
+  func enqueue(_ message: ChatMessage, size: Int) -> Bool {
+    var wakeups = Wakeups()
+    let accepted = self.state.withLock { state -> Bool in
+      guard case .open = state.phase else { return false }
+      let count = state.queue.count + state.batchCount + 1
+      let bytes = state.queuedBytes + state.batchBytes + size
+      guard count <= self.maximumMessages, bytes <= self.maximumBytes else {
+        let error = RPCError(
+          code: .resourceExhausted,
+          message: "slow consumer: \(count) messages (\(bytes) bytes) waiting; "
+            + "limit \(self.maximumMessages) messages, \(self.maximumBytes) bytes"
+        )
+        wakeups = Self.end(&state, .failure(error))
+        return false
+      }
+      state.queue.append(message)
+      state.queuedBytes += size
+      wakeups.writer = state.writer
+      state.writer = nil
+      return true
+    }
+    wakeups.resume()
+    return accepted
+  }
+
+  /// True while the member takes messages.
+  var isOpen: Bool {
+    self.state.withLock { state in
+      if case .open = state.phase { return true }
+      return false
+    }
+  }
+
+  /// The client half-closed and the member has left its room: write what is queued, then end
+  /// the call with `OK`.
+  func finishAfterDraining() {
+    let writer = self.state.withLock { state -> UnsafeContinuation<Void, Never>? in
+      guard case .open = state.phase else { return nil }
+      state.phase = .draining
+      defer { state.writer = nil }
+      return state.writer
+    }
+    writer?.resume()
+  }
+
+  /// Ends the call with `outcome` unless it has already ended; queued messages are dropped.
+  func end(_ outcome: Result<Void, RPCError>) {
+    let wakeups = self.state.withLock { Self.end(&$0, outcome) }
+    wakeups.resume()
+  }
+
+  private static func end(_ state: inout State, _ outcome: Result<Void, RPCError>) -> Wakeups {
+    guard state.outcome == nil else { return Wakeups() }
+    state.phase = .ended
+    state.outcome = outcome
+    state.queue = []
+    state.queuedBytes = 0
+    var wakeups = Wakeups(writer: state.writer)
+    state.writer = nil
+    if let waiter = state.outcomeWaiter {
+      wakeups.outcome = (waiter, outcome)
+      state.outcomeWaiter = nil
+    }
+    return wakeups
+  }
+
+  // MARK: Call side
+
+  /// Waits until the call's outcome is known: the queue drained after a half-close, or a
+  /// failure (slow consumer, invalid message, cancellation, a failed write).
+  func outcome() async -> Result<Void, RPCError> {
+    await withUnsafeContinuation { continuation in
+      let outcome = self.state.withLock { state -> Result<Void, RPCError>? in
+        if let outcome = state.outcome { return outcome }
+        state.outcomeWaiter = continuation
+        return nil
+      }
+      if let outcome { continuation.resume(returning: outcome) }
+    }
+  }
+
+  /// Writes queued messages to the call until the member ends; ends it with `OK` once the
+  /// queue has drained after a half-close, or with the error a write threw.
+  func write(to responses: ResponseWriter<ChatMessage>) async {
+    var batch: [ChatMessage] = []
+    do {
+      while await self.take(into: &batch) {
+        for message in batch { try await responses.write(message) }
+      }
+      self.end(.success(()))
+    } catch {
+      self.end(.failure(RPCError(wrapping: error)))
+    }
+  }
+
+  /// Replaces `batch` (already written) with every queued message; waits while there is none.
+  ///
+  /// - Returns: `false` when there is nothing more to write.
+  private func take(into batch: inout [ChatMessage]) async -> Bool {
+    batch.removeAll(keepingCapacity: true)
+    while true {
+      let step = self.state.withLock { state -> Take in
+        state.batchCount = 0
+        state.batchBytes = 0
+        if case .ended = state.phase { return .finished }
+        if !state.queue.isEmpty {
+          swap(&state.queue, &batch)
+          state.batchCount = batch.count
+          state.batchBytes = state.queuedBytes
+          state.queuedBytes = 0
+          return .batch
+        }
+        if case .draining = state.phase { return .finished }
+        return .wait
+      }
+      switch step {
+      case .batch: return true
+      case .finished: return false
+      case .wait: await self.waitForMessages()
+      }
+    }
+  }
+
+  private func waitForMessages() async {
+    await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+      let ready = self.state.withLock { state -> Bool in
+        if !state.queue.isEmpty { return true }
+        guard case .open = state.phase else { return true }
+        state.writer = continuation
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+}

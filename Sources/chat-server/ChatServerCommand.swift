@@ -1,0 +1,175 @@
+import ArgumentParser
+import ChatAPI
+import ChatService
+import Foundation
+import GRPCKit
+import GRPCKitNGHTTP2
+import Logging
+
+/// `chat-server`: serves `ChatService` over gRPC (HTTP/2 cleartext) and logs JSON lines on
+/// standard output, the first naming the bound port: `{"event":"listening","port":N,…}`.
+@main
+struct ChatServerCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "chat-server",
+    abstract: "Serves the ChatService gRPC API.",
+    discussion: """
+      Logs are JSON lines on standard output; the first is {"event":"listening","port":N,...}.
+      SIGTERM or SIGINT stops accepting calls, lets open calls finish for the grace period,
+      then ends the rest with UNAVAILABLE and exits 0.
+      """
+  )
+
+  @Option(help: "The address to bind.")
+  var host = "0.0.0.0"
+
+  @Option(help: "The port to bind; 0 takes a free port. (default: $PORT, else 50051)")
+  var port: Int?
+
+  @Option(help: "The largest message text accepted, in bytes.")
+  var maxMessageBytes = 4096
+
+  @Option(help: "Messages a member may have waiting before it is ended as a slow consumer.")
+  var queueLimit = 10_000
+
+  @Option(help: "Bytes a member may have waiting before it is ended as a slow consumer.")
+  var queueLimitBytes = 8 << 20
+
+  @Option(
+    help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
+  )
+  var shutdownGrace = 10.0
+
+  @Option(
+    help: "The lowest log level written: trace, debug, info, notice, warning, error, critical."
+  )
+  var logLevel = "info"
+
+  func validate() throws {
+    guard Logger.Level(rawValue: self.logLevel) != nil else {
+      throw ValidationError(
+        "--log-level \(self.logLevel) is not one of trace, debug, info, notice, warning, error, critical"
+      )
+    }
+    guard self.maxMessageBytes > 0, self.queueLimit > 0, self.queueLimitBytes > 0 else {
+      throw ValidationError(
+        "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
+      )
+    }
+    _ = try self.resolvedPort()
+  }
+
+  /// `--port`, else `$PORT`, else 50051.
+  private func resolvedPort() throws -> Int {
+    if let port = self.port {
+      guard (0 ... 65535).contains(port) else {
+        throw ValidationError("--port \(port) is not in 0...65535")
+      }
+      return port
+    }
+    guard let value = ProcessInfo.processInfo.environment["PORT"], !value.isEmpty else {
+      return 50051
+    }
+    guard let port = Int(value), (0 ... 65535).contains(port) else {
+      throw ValidationError("$PORT \"\(value)\" is not a port number in 0...65535")
+    }
+    return port
+  }
+
+  func run() async throws {
+    let output = JSONLogOutput()
+    let level = Logger.Level(rawValue: self.logLevel) ?? .info
+    LoggingSystem.bootstrap { _ in JSONLogHandler(output: output, logLevel: level) }
+    let logger = Logger(label: "chat-server")
+
+    var configuration = ChatServiceConfiguration()
+    configuration.maximumMessageBytes = self.maxMessageBytes
+    configuration.maximumQueuedMessages = self.queueLimit
+    configuration.maximumQueuedBytes = self.queueLimitBytes
+    let chat = ChatRoomService(configuration: configuration, logger: Logger(label: "chat.service"))
+    // Health (grpc.health.v1) and reflection services are added to this list.
+    let services: [any RegistrableRPCService] = [chat]
+
+    let port = try self.resolvedPort()
+    let transport = NGHTTP2ServerTransport(host: self.host, port: port)
+    let server = GRPCServer(
+      transport: transport,
+      services: services,
+      logger: Logger(label: "grpc.server")
+    )
+    let watcher = SignalWatcher()
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      let boundPort: Int
+      do {
+        boundPort = try await transport.listeningPort()
+      } catch {
+        var line = JSONObject()
+        line.add("event", string: "bind failed")
+        line.add("address", string: "\(self.host):\(port)")
+        line.add("error", string: "\(error)")
+        output.open(firstLine: line.text)
+        throw ExitCode.failure
+      }
+      var line = JSONObject()
+      line.add("event", string: "listening")
+      line.add("port", integer: boundPort)
+      line.add("host", string: self.host)
+      line.add("services", string: server.router.serviceNames.joined(separator: ","))
+      output.open(firstLine: line.text)
+
+      let signals = watcher.signals
+      group.addTask {
+        for await signal in signals {
+          logger.info("shutting down", metadata: ["signal": "\(SignalWatcher.name(of: signal))"])
+          server.beginGracefulShutdown()
+          return
+        }
+      }
+      do {
+        try await group.next()  // a signal, or the transport stopped by itself
+        server.beginGracefulShutdown()
+        group.cancelAll()
+        try await group.waitForAll()
+      } catch {
+        logger.error("server failed", metadata: ["error": "\(error)"])
+        throw ExitCode.failure
+      }
+      await self.drain(chat, logger: logger)
+      logger.info("stopped")
+    }
+  }
+
+  /// Lets open calls finish for the grace period, then ends the rest with `UNAVAILABLE`.
+  private func drain(_ chat: ChatRoomService, logger: Logger) async {
+    let open = chat.openCallCount
+    guard open > 0 else { return }
+    logger.info("draining calls", metadata: ["chat.open_calls": "\(open)"])
+    let idle = await Self.waitUntilIdle(chat, timeout: .seconds(self.shutdownGrace))
+    if !idle {
+      logger.info("grace period over", metadata: ["chat.open_calls": "\(chat.openCallCount)"])
+      chat.endAllCalls(RPCError(code: .unavailable, message: "the server is shutting down"))
+      _ = await Self.waitUntilIdle(chat, timeout: .seconds(1))
+    }
+    // The calls' statuses are queued on their connections; give the event loops a moment to
+    // write them before the process exits.
+    try? await Task.sleep(for: .milliseconds(100))
+  }
+
+  private static func waitUntilIdle(_ chat: ChatRoomService, timeout: Duration) async -> Bool {
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        await chat.waitUntilIdle()
+        return !Task.isCancelled
+      }
+      group.addTask {
+        try? await Task.sleep(for: timeout)
+        return false
+      }
+      let first = await group.next() ?? false
+      group.cancelAll()
+      return first
+    }
+  }
+}
