@@ -130,13 +130,14 @@ struct ChatServerCommand: AsyncParsableCommand {
       do {
         try await group.next()  // a signal, or the transport stopped by itself
         server.beginGracefulShutdown()
+        // serve() returns once every connection has closed, which needs the open calls to end.
+        await self.drain(chat, logger: logger)
         group.cancelAll()
         try await group.waitForAll()
       } catch {
         logger.error("server failed", metadata: ["error": "\(error)"])
         throw ExitCode.failure
       }
-      await self.drain(chat, logger: logger)
       logger.info("stopped")
     }
   }
@@ -152,9 +153,6 @@ struct ChatServerCommand: AsyncParsableCommand {
       chat.endAllCalls(RPCError(code: .unavailable, message: "the server is shutting down"))
       _ = await Self.waitUntilIdle(chat, timeout: .seconds(1))
     }
-    // The calls' statuses are queued on their connections; give the event loops a moment to
-    // write them before the process exits.
-    try? await Task.sleep(for: .milliseconds(100))
   }
 
   private static func waitUntilIdle(_ chat: ChatRoomService, timeout: Duration) async -> Bool {

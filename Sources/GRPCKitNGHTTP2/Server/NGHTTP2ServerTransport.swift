@@ -89,8 +89,10 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     }
     for waiter in waiters { waiter.resume(returning: port) }
     if stopped { channel.close(promise: nil) }
-    logger.info("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
+    logger.debug("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
     try? await channel.closeFuture.get()
+    // Graceful shutdown: connections got GOAWAY and close once their calls end.
+    await self.connections.waitUntilEmpty()
   }
 
   /// The bound port, once listening; waits for ``listen(router:logger:)`` to bind.
