@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# The main command. Until the gRPC server exists (issue 4), it builds the generator and runs it on
-# every file under Protos/, writing the generated Swift to .build/generated/ and listing it.
+# The main command: installs what is missing, builds chat-server (release) and runs it.
+# Arguments go to chat-server, for example `scripts/run.sh --port 0` or `--host 127.0.0.1`.
+# Port: --port, else $PORT, else 50051. SIGTERM or Ctrl-C stops it gracefully.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/setup.sh
-swift build --product protobuf-codegen
-out=.build/generated
-mkdir -p "$out"
-(cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort) | while read -r proto; do
-  .build/debug/protobuf-codegen --proto-path Protos --output-dir "$out" "$proto"
-done
-echo "generated from Protos/:"
-ls -l "$out"
+swift build -c release --product chat-server >&2
+exec "$(swift build -c release --show-bin-path)/chat-server" "$@"

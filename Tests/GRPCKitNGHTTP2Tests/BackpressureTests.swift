@@ -102,6 +102,11 @@ struct BackpressureTests {
             }
           }
           group.addTask {
+            // Once the handler holds the first message, give the client time to fill every buffer.
+            let start = ContinuousClock.now
+            while probe.read.load(ordering: .relaxed) == 0 && ContinuousClock.now - start < .seconds(30) {
+              try await Task.sleep(for: .milliseconds(10))
+            }
             try await Task.sleep(for: .milliseconds(700))
             let writtenWhilePaused = written.value.load(ordering: .relaxed)
           #expect(writtenWhilePaused < Self.boundInMessages)

@@ -96,11 +96,12 @@ struct ErrorPathTests {
       try await withEchoClient(port: port) { echo in
         let start = ContinuousClock.now
         await #expect {
-          _ = try await echo.get(Echo_EchoRequest(delayMs: 5000), options: CallOptions(timeout: .milliseconds(200)))
+          _ = try await echo.get(Echo_EchoRequest(delayMs: 60_000), options: CallOptions(timeout: .milliseconds(200)))
         } throws: { error in
           (error as? RPCError)?.code == .deadlineExceeded
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Far below the handler's 60 s delay; generous because tests share two busy cores.
+        #expect(ContinuousClock.now - start < .seconds(15))
       }
     }
   }

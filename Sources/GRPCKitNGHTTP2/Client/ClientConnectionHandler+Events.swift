@@ -59,7 +59,7 @@ extension ClientConnectionHandler {
     if endStream {
       // Trailers-only response.
       guard let grpcStatus else {
-        self.fail(key: key, RPCError(code: .internal, message: "the response ended without grpc-status"), reset: false)
+        self.fail(key: key, RPCError(code: .internal, message: "the HTTP 200 response ended without grpc-status"), reset: false)
         return
       }
       self.complete(key: key, status: Status(code: GRPCHeaders.statusCode(grpcStatus), message: grpcMessage), trailers: metadata)
@@ -68,7 +68,7 @@ extension ClientConnectionHandler {
     guard let contentType, GRPCHeaders.isGRPCContentType(contentType) else {
       self.fail(
         key: key,
-        RPCError(code: .unknown, message: "response content-type '\(contentType ?? "")' is not application/grpc"),
+        RPCError(code: .unknown, message: "HTTP 200 response content-type '\(contentType ?? "")' is not application/grpc"),
         reset: true)
       return
     }
