@@ -41,6 +41,14 @@ struct ChatServerCommand: AsyncParsableCommand {
   var shutdownGrace = 10.0
 
   @Option(
+    help: """
+      Where call handlers run: event-loop (on their connection's I/O thread, no thread hop) or \
+      concurrent (Swift's global executor).
+      """
+  )
+  var handlers = "event-loop"
+
+  @Option(
     help: "The lowest log level written: trace, debug, info, notice, warning, error, critical."
   )
   var logLevel = "info"
@@ -55,6 +63,9 @@ struct ChatServerCommand: AsyncParsableCommand {
       throw ValidationError(
         "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
       )
+    }
+    guard ["event-loop", "concurrent"].contains(self.handlers) else {
+      throw ValidationError("--handlers \(self.handlers) is not event-loop or concurrent")
     }
     _ = try self.resolvedPort()
   }
@@ -91,7 +102,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     let services: [any RegistrableRPCService] = [chat]
 
     let port = try self.resolvedPort()
-    let transport = NGHTTP2ServerTransport(host: self.host, port: port)
+    var transportConfiguration = NGHTTP2ServerConfiguration()
+    transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
+    let transport = NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
     let server = GRPCServer(
       transport: transport,
       services: services,
