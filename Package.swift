@@ -124,6 +124,8 @@ let package = Package(
       name: "chat-load",
       dependencies: [
         "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/chat-load",
