@@ -13,6 +13,9 @@ public func withTestServer<Result: Sendable>(
   configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration(),
   _ body: (Int) async throws -> Result
 ) async throws -> Result {
+  var configuration = configuration
+  // Bounded teardown: connections still open after GOAWAY are closed after this.
+  configuration.shutdownGracePeriod = .seconds(2)
   let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0, configuration: configuration)
   var logger = Logger(label: "test.server")
   logger.logLevel = .critical

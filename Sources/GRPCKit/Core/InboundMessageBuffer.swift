@@ -30,7 +30,12 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
     case wait
   }
 
-  private enum Action { case none, resume(Message?), fail(any Error) }
+  private enum Action {
+    case none
+    case resume(Message?)
+    case resumeAndRelease(Message, any InboundFlowControl)
+    case fail(any Error)
+  }
 
   package init() {}
 
@@ -132,6 +137,10 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
         let action = self.state.withLock { state -> Action in
           if let first = state.messages.popFirst() {
             state.bufferedBytes -= first.size
+            if let paused = state.paused, state.bufferedBytes <= Self.lowWatermark {
+              state.paused = nil
+              return .resumeAndRelease(first.message, paused)
+            }
             return .resume(first.message)
           }
           if let end = state.end {
@@ -147,6 +156,9 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
         switch action {
         case .none: break
         case .resume(let message): continuation.resume(returning: message)
+        case .resumeAndRelease(let message, let flowControl):
+          flowControl.resumeInbound()
+          continuation.resume(returning: message)
         case .fail(let error): continuation.resume(throwing: error)
         }
       }

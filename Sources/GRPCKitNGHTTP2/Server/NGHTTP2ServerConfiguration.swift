@@ -21,6 +21,10 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   public var resetStreamBurst: Int = 1000
   public var resetStreamRatePerSecond: Int = 33
 
+  /// After ``NGHTTP2ServerTransport/beginGracefulShutdown()`` sends GOAWAY, how long open calls
+  /// may take to finish before their connections are closed (ending them with `UNAVAILABLE`).
+  public var shutdownGracePeriod: Duration = .seconds(30)
+
   /// Where handler tasks run.
   public var handlerExecution: HandlerExecution = .eventLoop
 

@@ -91,8 +91,29 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     if stopped { channel.close(promise: nil) }
     logger.debug("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
     try? await channel.closeFuture.get()
-    // Graceful shutdown: connections got GOAWAY and close once their calls end.
-    await self.connections.waitUntilEmpty()
+    // Graceful shutdown: connections got GOAWAY and close once their calls end, or when the
+    // grace period is over.
+    let drained = await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        await connections.waitUntilEmpty()
+        return true
+      }
+      group.addTask {
+        try? await Task.sleep(for: configuration.shutdownGracePeriod)
+        return false
+      }
+      let first = await group.next() ?? true
+      if !first {
+        logger.info(
+          "grace period over; closing connections",
+          metadata: ["grpc.open_connections": "\(connections.count)"])
+        connections.forceClose()
+      }
+      group.cancelAll()
+      await group.waitForAll()
+      return first
+    }
+    if !drained { await connections.waitUntilEmpty() }
   }
 
   /// The bound port, once listening; waits for ``listen(router:logger:)`` to bind.

@@ -119,6 +119,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.flush()
   }
 
+  /// Closes the connection now; open calls end with `UNAVAILABLE`.
+  func forceClose() {
+    self.context?.close(promise: nil)
+  }
+
   // MARK: Output
 
   /// Writes everything the session has queued, with one flush.
@@ -135,7 +140,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.updateBlockedWriters()
     if !session.wantsRead && !session.wantsWrite {
       context.close(promise: nil)
-    } else if self.closing && self.streams.isEmpty && !session.wantsWrite {
+    } else if self.closing && self.streams.isEmpty {
       context.close(promise: nil)
     }
   }

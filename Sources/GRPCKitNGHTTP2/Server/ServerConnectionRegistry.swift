@@ -36,6 +36,14 @@ final class ServerConnectionRegistry: Sendable {
     }
   }
 
+  /// Closes every connection that is still open.
+  func forceClose() {
+    let entries = self.state.withLock { Array($0.entries.values) }
+    for entry in entries {
+      entry.eventLoop.execute { entry.handler.value.forceClose() }
+    }
+  }
+
   var count: Int { self.state.withLock { $0.entries.count } }
 
   /// Returns once no connection is open.
