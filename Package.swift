@@ -15,6 +15,10 @@ let package = Package(
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
+    .executable(name: "chat-client", targets: ["chat-client"]),
+    .library(name: "ChatClient", targets: ["ChatClient"]),
+    .library(name: "HealthService", targets: ["HealthService"]),
+    .library(name: "ReflectionService", targets: ["ReflectionService"]),
     .plugin(name: "ProtobufCodeGenPlugin", targets: ["ProtobufCodeGenPlugin"]),
   ],
   dependencies: [
@@ -109,10 +113,39 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Standard services: grpc.health.v1.Health and server reflection (v1 and v1alpha).
+    .target(
+      name: "HealthService",
+      dependencies: ["GRPCKit"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+    .target(
+      name: "ReflectionService",
+      dependencies: ["GRPCKit"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+
+    // The client SDK and the command-line client.
+    .target(
+      name: "ChatClient",
+      dependencies: ["ChatAPI", "GRPCKit", "GRPCKitNGHTTP2"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "chat-client",
+      dependencies: [
+        "ChatClient",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
     .executableTarget(
       name: "chat-server",
       dependencies: [
-        "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -163,6 +196,21 @@ let package = Package(
     .testTarget(
       name: "ChatServiceTests",
       dependencies: ["ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "StandardServicesTests",
+      dependencies: ["HealthService", "ReflectionService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ChatClientTests",
+      dependencies: ["ChatClient", "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "DeploymentTests",
+      dependencies: ["GRPCTestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -9,4 +9,6 @@ scripts/setup.sh
 # The plugin from another package, as users apply it (and a broken .proto failing that build).
 scripts/check-plugin-consumer.sh
 swift build --build-tests
+# The client SDK from another package (Examples/chat-sdk-consumer), run against a real chat-server.
+scripts/check-sdk-consumer.sh "$(swift build --show-bin-path)/chat-server"
 swift test --skip-build --parallel

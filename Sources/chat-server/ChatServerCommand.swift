@@ -4,7 +4,9 @@ import ChatService
 import Foundation
 import GRPCKit
 import GRPCKitNGHTTP2
+import HealthService
 import Logging
+import ReflectionService
 
 /// `chat-server`: serves `ChatService` over gRPC (HTTP/2 cleartext) and logs JSON lines on
 /// standard output, the first naming the bound port: `{"event":"listening","port":N,…}`.
@@ -98,8 +100,13 @@ struct ChatServerCommand: AsyncParsableCommand {
     configuration.maximumQueuedMessages = self.queueLimit
     configuration.maximumQueuedBytes = self.queueLimitBytes
     let chat = ChatRoomService(configuration: configuration, logger: Logger(label: "chat.service"))
-    // Health (grpc.health.v1) and reflection services are added to this list.
-    let services: [any RegistrableRPCService] = [chat]
+    let health = HealthService()
+    health.setStatus(.serving, forService: ChatAPI.ChatService.descriptor.fullName)
+    let reflection = ReflectionService(
+      files: [ChatProto.fileDescriptor, HealthService.fileDescriptor] + ReflectionService.fileDescriptors,
+      services: [chat, health]
+    )
+    let services: [any RegistrableRPCService] = [chat, health, reflection]
 
     let port = try self.resolvedPort()
     var transportConfiguration = NGHTTP2ServerConfiguration()
@@ -136,15 +143,18 @@ struct ChatServerCommand: AsyncParsableCommand {
       group.addTask {
         for await signal in signals {
           logger.info("shutting down", metadata: ["signal": "\(SignalWatcher.name(of: signal))"])
+          health.enterShutdown()
           server.beginGracefulShutdown()
           return
         }
       }
       do {
         try await group.next()  // a signal, or the transport stopped by itself
+        health.enterShutdown()
         server.beginGracefulShutdown()
         // serve() returns once every connection has closed, which needs the open calls to end.
         await self.drain(chat, logger: logger)
+        health.endWatches()
         group.cancelAll()
         try await group.waitForAll()
       } catch {

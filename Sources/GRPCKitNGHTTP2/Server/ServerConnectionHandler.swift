@@ -38,6 +38,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var taskExecutor: EventLoopTaskExecutor?
   private var inReadCycle = false
   private var closing = false
+  private var outputClosed = false
 
   init(router: RPCRouter, configuration: NGHTTP2ServerConfiguration, logger: Logger, connections: ServerConnectionRegistry) {
     self.router = router
@@ -138,11 +139,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
     for event in events { self.handle(event) }
     self.updateBlockedWriters()
-    if !session.wantsRead && !session.wantsWrite {
-      context.close(promise: nil)
-    } else if self.closing && self.streams.isEmpty {
-      context.close(promise: nil)
+    if (!session.wantsRead && !session.wantsWrite) || (self.closing && self.streams.isEmpty && !session.wantsWrite) {
+      self.closeOutput(context)
     }
+  }
+
+  /// Ends the connection gracefully: FIN after the flushed frames, then the peer closes its side
+  /// (or the shutdown grace period runs out). Closing outright could make the kernel answer
+  /// unread input with RST, and the peer could lose the last frames (trailers) we sent.
+  private func closeOutput(_ context: ChannelHandlerContext) {
+    guard !self.outputClosed else { return }
+    self.outputClosed = true
+    context.close(mode: .output, promise: nil)
   }
 
   private func updateBlockedWriters() {

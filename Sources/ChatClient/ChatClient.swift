@@ -1,0 +1,149 @@
+import GRPCKitNGHTTP2
+
+/// A client of a `ChatService` server: join a room, send messages, read the room's messages.
+///
+/// One `ChatClient` holds one HTTP/2 connection to one server, shared by all its calls. It
+/// connects on the first call and reconnects on a later call after the connection was lost (for
+/// example when the server restarted). Every failure is an `RPCError` whose `code` says what
+/// happened: `UNAVAILABLE` when no connection can be made (the message names the address),
+/// `INVALID_ARGUMENT` for an invalid room name or a message the server rejects (the message
+/// names the rule), `DEADLINE_EXCEEDED` when a call's timeout passes, `RESOURCE_EXHAUSTED` when
+/// the server ends a member that reads too slowly.
+///
+/// ```swift
+/// import ChatClient
+///
+/// let client = try ChatClient(target: "127.0.0.1:50051")
+/// defer { client.close() }
+///
+/// // One message, as a job would send it: returns the server's stamped echo.
+/// let echo = try await client.send("deploy finished", as: "ci", room: "ops", timeout: .seconds(5))
+/// print(echo.timestamp)
+///
+/// // A session: send and read concurrently, then leave.
+/// try await client.withRoom("ops", user: "ada") { room in
+///   try await room.send("hello")
+///   room.leave()
+///   for try await message in room.messages { print("\(message.user): \(message.message)") }
+/// }
+/// ```
+public final class ChatClient: Sendable {
+  /// The server's host name or address.
+  public let host: String
+  /// The server's port.
+  public let port: Int
+  private let transport: NGHTTP2ClientTransport
+
+  /// Creates a client of the server at `host:port`; nothing connects until the first call.
+  ///
+  /// - Parameters:
+  ///   - host: The server's host name or address.
+  ///   - port: The server's port.
+  ///   - connectTimeout: How long one connection attempt may take.
+  public init(host: String, port: Int, connectTimeout: Duration = .seconds(10)) {
+    self.host = host
+    self.port = port
+    var configuration = NGHTTP2ClientConfiguration()
+    configuration.connectTimeout = connectTimeout
+    self.transport = NGHTTP2ClientTransport(host: host, port: port, configuration: configuration)
+  }
+
+  /// Creates a client of the server at `target`, written `HOST:PORT` (`[IPv6]:PORT` for an IPv6
+  /// address).
+  ///
+  /// - Parameters:
+  ///   - target: The server's address, for example `127.0.0.1:50051` or `chat.example.com:443`.
+  ///   - connectTimeout: How long one connection attempt may take.
+  /// - Throws: `RPCError` with code `INVALID_ARGUMENT` when `target` is not `HOST:PORT`.
+  public convenience init(target: String, connectTimeout: Duration = .seconds(10)) throws(RPCError)
+  {
+    let address = try ChatTarget(parsing: target)
+    self.init(host: address.host, port: address.port, connectTimeout: connectTimeout)
+  }
+
+  /// `HOST:PORT`, as the client connects to it.
+  public var target: String { ChatTarget(host: self.host, port: self.port).description }
+
+  /// Closes the connection. Open calls fail with `UNAVAILABLE`, and so do later calls.
+  public func close() {
+    self.transport.close()
+  }
+
+  /// Joins `room` as `user` for the duration of `body`.
+  ///
+  /// `body` gets a ``ChatRoomSession``: ``ChatRoomSession/send(_:)`` sends a message,
+  /// ``ChatRoomSession/messages`` yields every message of the room from the moment of joining
+  /// (the session's own messages included: the server's copy is the acknowledgement), and
+  /// ``ChatRoomSession/leave()`` ends the sending side, after which the server ends the call
+  /// with OK once it has delivered everything it accepted before. Sending and reading may run
+  /// concurrently, for example in a task group.
+  ///
+  /// When `body` returns, the session leaves if it had not; if the server had not ended the call
+  /// yet (messages were not read to the end), the call is cancelled.
+  ///
+  /// ```swift
+  /// let (last, count) = try await client.withRoom("ops", user: "ada", timeout: .seconds(30)) {
+  ///   room in
+  ///   try await room.send("hi")
+  ///   room.leave()
+  ///   var messages: [ChatMessage] = []
+  ///   for try await message in room.messages { messages.append(message) }
+  ///   return (messages.last, messages.count)
+  /// }
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - room: The room: 1 to 64 characters of `A-Z a-z 0-9 . _ -` (sent as `chat-room`
+  ///     metadata).
+  ///   - user: The name the session's messages carry; the server turns an empty name into
+  ///     `anonymous`.
+  ///   - timeout: The deadline of the whole session; `nil` for none.
+  ///   - metadata: More request metadata (for example an authorization header for a proxy).
+  ///   - body: What to do in the room.
+  /// - Returns: What `body` returns.
+  /// - Throws: `RPCError` (see ``ChatClient``), or what `body` threw.
+  public func withRoom<Result: Sendable>(
+    _ room: String = "lobby",
+    user: String,
+    timeout: Duration? = nil,
+    metadata: Metadata = [:],
+    _ body: (ChatRoomSession) async throws -> Result
+  ) async throws -> Result {
+    var requestMetadata = metadata
+    requestMetadata.removeAll(ChatRoomSession.roomMetadataKey)
+    requestMetadata.add(ChatRoomSession.roomMetadataKey, room)
+    let options = CallOptions(timeout: timeout, metadata: requestMetadata)
+    let client = ChatAPI.ChatService.Client(wrapping: GRPCClient(transport: self.transport))
+    return try await client.chatStream(options: options) { writer, responses in
+      try await body(ChatRoomSession(room: room, user: user, writer: writer, responses: responses))
+    }
+  }
+
+  /// Joins `room`, sends one message, waits for the server's copy of it, leaves, and returns the
+  /// copy: the message as every member saw it, with the server's timestamp.
+  ///
+  /// ```swift
+  /// let echo = try await client.send("build 1234 passed", as: "ci", room: "ops")
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - text: The message text (4 KiB at most with the server's default limit).
+  ///   - user: The sender's name.
+  ///   - room: The room.
+  ///   - timeout: The deadline of the whole exchange; `nil` for none.
+  ///   - metadata: More request metadata.
+  /// - Returns: The server's copy of the message.
+  /// - Throws: `RPCError`: `INVALID_ARGUMENT` when the server rejects the room or the message,
+  ///   `UNAVAILABLE` without a connection, `DEADLINE_EXCEEDED` after `timeout`.
+  public func send(
+    _ text: String,
+    as user: String,
+    room: String = "lobby",
+    timeout: Duration? = nil,
+    metadata: Metadata = [:]
+  ) async throws -> ChatMessage {
+    try await self.withRoom(room, user: user, timeout: timeout, metadata: metadata) { session in
+      try await session.sendAndWaitForEcho(text)
+    }
+  }
+}

@@ -1,0 +1,3 @@
+/// `ChatClient` re-exports `ChatAPI`, so `import ChatClient` is enough to use ``ChatClient``,
+/// `ChatMessage`, `RPCError`, `Status` and `Metadata`.
+@_exported public import ChatAPI

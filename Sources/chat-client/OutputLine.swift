@@ -1,0 +1,44 @@
+import ChatClient
+import Foundation
+
+/// Writes whole lines straight to the file descriptors (no stdio buffering, so a pipe sees each
+/// line at once).
+enum OutputLine {
+  /// Writes `message` as one JSON line on standard output:
+  /// `{"message":"hi","timestamp":1700000000123,"user":"ada"}`.
+  static func write(_ message: ChatMessage) {
+    var line = "{\"message\":"
+    Self.appendQuoted(message.message, to: &line)
+    line += ",\"timestamp\":\(message.timestamp),\"user\":"
+    Self.appendQuoted(message.user, to: &line)
+    line += "}\n"
+    FileHandle.standardOutput.write(Data(line.utf8))
+  }
+
+  /// Writes `chat-client: <text>` as one line on standard error; newlines in `text` become
+  /// spaces.
+  static func writeError(_ text: String) {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    FileHandle.standardError.write(Data("chat-client: \(flat)\n".utf8))
+  }
+
+  /// Appends `string` as a JSON string literal (RFC 8259 escapes).
+  private static func appendQuoted(_ string: String, to text: inout String) {
+    text += "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": text += "\\\""
+      case "\\": text += "\\\\"
+      case "\n": text += "\\n"
+      case "\r": text += "\\r"
+      case "\t": text += "\\t"
+      case let scalar where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default:
+        text.unicodeScalars.append(scalar)
+      }
+    }
+    text += "\""
+  }
+}

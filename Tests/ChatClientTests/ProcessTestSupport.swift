@@ -1,0 +1,132 @@
+import Foundation
+import GRPCKit
+import GRPCTestSupport
+
+/// How a finished command ended and everything it wrote.
+struct CommandResult: Sendable {
+  var status: ExternalProcess.ExitStatus
+  var standardOutput: String
+  var standardError: String
+
+  var outputLines: [String] { self.standardOutput.split(separator: "\n").map(String.init) }
+  var errorLines: [String] { self.standardError.split(separator: "\n").map(String.init) }
+}
+
+/// A product of this package (`chat-client`, `chat-server`) next to the test bundle, or the path
+/// in `$<NAME>_BINARY` (for example `CHAT_CLIENT_BINARY`).
+func builtProduct(_ name: String) throws -> String {
+  let variable = name.uppercased().replacingOccurrences(of: "-", with: "_") + "_BINARY"
+  if let path = ProcessInfo.processInfo.environment[variable] { return path }
+  var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent()
+  for _ in 0 ..< 4 {
+    let candidate = directory.appendingPathComponent(name)
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+    directory.deleteLastPathComponent()
+  }
+  throw RPCError(
+    code: .notFound,
+    message:
+      "\(name) is not next to the test bundle; build it (swift build --build-tests) "
+        + "or set \(variable)"
+  )
+}
+
+/// Runs `chat-client` with `arguments` to its end (killed after `timeout`), standard input empty.
+func runChatClient(
+  _ arguments: [String],
+  timeout: Duration = .seconds(30)
+) async throws -> CommandResult {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: try builtProduct("chat-client"))
+  process.arguments = arguments
+  process.standardInput = FileHandle.nullDevice
+  let stdout = Pipe()
+  let stderr = Pipe()
+  // Children started meanwhile by other tests must not inherit these: a stray write end would
+  // hold off the end of file.
+  for pipe in [stdout, stderr] {
+    for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+      _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+    }
+  }
+  process.standardOutput = stdout
+  process.standardError = stderr
+  let (exits, exited) = AsyncStream.makeStream(of: ExternalProcess.ExitStatus.self)
+  process.terminationHandler = { process in
+    exited.yield(
+      process.terminationReason == .exit
+        ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
+    )
+    exited.finish()
+  }
+  try process.run()
+  try? stdout.fileHandleForWriting.close()
+  try? stderr.fileHandleForWriting.close()
+  let pid = process.processIdentifier
+  let killer = Task {
+    try await Task.sleep(for: timeout)
+    kill(pid, SIGKILL)
+  }
+  defer { killer.cancel() }
+  async let output = readToEnd(stdout.fileHandleForReading)
+  async let errors = readToEnd(stderr.fileHandleForReading)
+  var status = ExternalProcess.ExitStatus.signalled(SIGKILL)
+  for await exit in exits { status = exit }
+  return CommandResult(status: status, standardOutput: await output, standardError: await errors)
+}
+
+/// Everything `handle` yields until end of file, read on a thread of its own (reads block).
+private func readToEnd(_ handle: FileHandle) async -> String {
+  await withCheckedContinuation { continuation in
+    Thread {
+      let data = handle.readDataToEndOfFile()
+      continuation.resume(returning: String(decoding: data, as: UTF8.self))
+    }.start()
+  }
+}
+
+/// Runs `chat-server` on `127.0.0.1:port` (0: a free port) with debug logs for `body`, then
+/// stops it with SIGTERM.
+func withChatServerProcess<Result: Sendable>(
+  port: Int = 0,
+  arguments: [String] = [],
+  _ body: (ExternalProcess, Int) async throws -> Result
+) async throws -> Result {
+  let server = try ExternalProcess(
+    executable: try builtProduct("chat-server"),
+    arguments: ["--host", "127.0.0.1", "--port", "\(port)", "--log-level", "debug"] + arguments
+  )
+  return try await withExternalProcess(server) { server in
+    try await body(server, try await server.waitForListeningPort())
+  }
+}
+
+extension ExternalProcess {
+  /// Waits until chat-server logged `count` more members joining `room`.
+  func waitForMembers(
+    _ count: Int,
+    joining room: String,
+    timeout: Duration = .seconds(30)
+  ) async throws {
+    for _ in 0 ..< count {
+      _ = try await self.waitForJSONObject(timeout: timeout) { line in
+        line["event"] as? String == "member joined" && line["chat.room"] as? String == room
+      }
+    }
+  }
+}
+
+/// Parses a line of chat-client output: `{"message":…,"timestamp":…,"user":…}`.
+func chatLine(_ line: String) throws -> (user: String, message: String, timestamp: Int64) {
+  guard
+    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+    object.count == 3,
+    let user = object["user"] as? String,
+    let message = object["message"] as? String,
+    let timestamp = (object["timestamp"] as? NSNumber)?.int64Value
+  else {
+    throw RPCError(code: .internal, message: "not a chat message line: \(line)")
+  }
+  return (user, message, timestamp)
+}
