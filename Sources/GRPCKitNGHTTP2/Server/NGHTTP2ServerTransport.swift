@@ -92,28 +92,39 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     logger.debug("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
     try? await channel.closeFuture.get()
     // Graceful shutdown: connections got GOAWAY and close once their calls end, or when the
-    // grace period is over.
-    let drained = await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        await connections.waitUntilEmpty()
-        return true
-      }
-      group.addTask {
-        try? await Task.sleep(for: configuration.shutdownGracePeriod)
-        return false
-      }
-      let first = await group.next() ?? true
-      if !first {
-        logger.info(
-          "grace period over; closing connections",
-          metadata: ["grpc.open_connections": "\(connections.count)"])
-        connections.forceClose()
-      }
-      group.cancelAll()
-      await group.waitForAll()
-      return first
+    // grace period is over. The timer runs on an event loop, not as a task sleep, so cancelling
+    // the task that called listen() cannot cut the grace period short.
+    let drained = await Self.waitForConnections(
+      connections, gracePeriod: configuration.shutdownGracePeriod, eventLoop: self.group.next())
+    if !drained {
+      logger.info(
+        "grace period over; closing connections",
+        metadata: ["grpc.open_connections": "\(connections.count)"])
+      connections.forceClose()
+      await connections.waitUntilEmpty()
     }
-    if !drained { await connections.waitUntilEmpty() }
+  }
+
+  /// Returns true once no connection is open, or false when `gracePeriod` passes first.
+  private static func waitForConnections(
+    _ connections: ServerConnectionRegistry,
+    gracePeriod: Duration,
+    eventLoop: any EventLoop
+  ) async -> Bool {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+      let resumed = Atomic<Bool>(false)
+      @Sendable func finish(_ drained: Bool) {
+        if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: drained) }
+      }
+      let timer = eventLoop.scheduleTask(in: .nanoseconds(ServerConnectionHandler.nanoseconds(gracePeriod))) {
+        finish(false)
+      }
+      Task {
+        await connections.waitUntilEmpty()
+        timer.cancel()
+        finish(true)
+      }
+    }
   }
 
   /// The bound port, once listening; waits for ``listen(router:logger:)`` to bind.
