@@ -76,7 +76,7 @@ struct ChatLoadCommand: AsyncParsableCommand {
     // Connection c runs on loop c % threads, and so do its streams' tasks.
     let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     let loops = Array(group.makeIterator())
-    let executors = loops.map { LoopTaskExecutor(eventLoop: $0) }
+    let executors = loops.map { EventLoopTaskExecutor(eventLoop: $0) }
     var configuration = NGHTTP2ClientConfiguration()
     configuration.connectTimeout = .seconds(5)
     let clients = (0..<self.conns).map { connection in

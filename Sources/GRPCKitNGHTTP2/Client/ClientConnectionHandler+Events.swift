@@ -89,7 +89,7 @@ extension ClientConnectionHandler {
       self.fail(key: key, RPCError(code: .internal, message: "the trailers have no grpc-status", metadata: metadata), reset: false)
       return
     }
-    if stream.deframer.hasPartialMessage {
+    if stream.inbound.hasPartialMessage {
       self.fail(key: key, RPCError(code: .internal, message: "the response stream ended in the middle of a message"), reset: false)
       return
     }
@@ -104,21 +104,10 @@ extension ClientConnectionHandler {
       session.consumeStream(streamID: streamID, bytes: count)
       return
     }
-    if stream.withholding {
-      stream.withheldBytes += count
-    } else {
-      session.consumeStream(streamID: streamID, bytes: count)
-    }
-    var withhold = stream.withholding
-    let sink = stream.request.responses
-    let handle = stream.request.handle
+    let credit = stream.inbound.admit(count)
+    if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
     do {
-      try bytes.withUnsafeReadableBytes { (raw) throws(RPCError) in
-        try stream.deframer.process(raw) { (message) throws(RPCError) in
-          if !(try sink.receive(message, flowControl: handle)) { withhold = true }
-        }
-      }
-      stream.withholding = withhold
+      try stream.inbound.deframe(bytes, into: stream.request.responses, flowControl: stream.request.handle)
       self.streams[key] = stream
     } catch {
       self.streams[key] = stream

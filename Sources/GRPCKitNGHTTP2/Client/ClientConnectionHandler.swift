@@ -12,10 +12,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   struct Stream {
     let request: ClientStreamRequest
     var streamID: Int32?
-    var deframer: MessageDeframer
+    var inbound: InboundStreamFlow
     var enqueuedBytes = 0
-    var withholding = false
-    var withheldBytes = 0
     var headersReceived = false
     var finished = false
     var deadlineTimer: Scheduled<Void>?
@@ -136,11 +134,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         self.fail(key: key, RPCError(code: .cancelled, message: "the call was cancelled"), reset: true)
       case .resumeInbound(let key):
         guard var stream = self.streams[key], let streamID = stream.streamID else { break }
-        stream.withholding = false
-        if stream.withheldBytes > 0 {
-          self.session?.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
-          stream.withheldBytes = 0
-        }
+        let withheld = stream.inbound.release()
+        if withheld > 0 { self.session?.consumeStream(streamID: streamID, bytes: withheld) }
         self.streams[key] = stream
       }
     }
@@ -154,7 +149,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       request.responses.finish(.failure(error))
       return
     }
-    var stream = Stream(request: request, deframer: MessageDeframer(maximumMessageSize: request.maximumReceiveMessageSize))
+    var stream = Stream(request: request, inbound: InboundStreamFlow(maximumMessageSize: request.maximumReceiveMessageSize))
     do {
       let streamID = try session.submitRequest(headers: request.headers)
       stream.streamID = streamID
@@ -169,7 +164,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       let key = request.handle.key
       let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
       let description = GRPCTimeout.encode(timeout)
-      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(ServerConnectionHandler.nanoseconds(timeout))) {
+      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
         loopBound.value.fail(
           key: key,
           RPCError(code: .deadlineExceeded, message: "the deadline of \(description) was exceeded"),

@@ -1,4 +1,4 @@
-public import GRPCKit
+import GRPCKit
 import NIOCore
 
 /// A call the client asks its connection's loop to start.
@@ -33,12 +33,9 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
   }
 
   func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
-    let buffer = self.outbound.frame(size: size, encode: encode)
-    let mustWait = try self.outbound.reserve(buffer.readableBytes)
-    guard self.mailbox.post(.write(key: self.key, buffer)) else {
-      throw RPCError(code: .unavailable, message: "the connection closed")
+    try await self.outbound.write(size: size, encode: encode) { buffer in
+      self.mailbox.post(.write(key: self.key, buffer))
     }
-    if mustWait { try await self.outbound.waitUntilWritable() }
   }
 
   func halfClose() {

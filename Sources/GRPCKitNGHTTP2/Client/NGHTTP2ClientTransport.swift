@@ -95,8 +95,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     throw RPCError(code: .unavailable, message: "the connection to \(self.host):\(self.port) closed")
   }
 
-  /// Closes the connection; open calls fail with `UNAVAILABLE` and later calls reconnect... unless
-  /// the transport was closed, in which case they fail.
+  /// Closes the connection: open calls fail with `UNAVAILABLE`, and later calls fail at once.
   public func close() {
     let connection = self.state.withLock { state -> Connection? in
       defer { state.0 = .closed }
@@ -145,7 +144,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     let configuration = self.configuration
     let bootstrap = ClientBootstrap(group: mailbox.eventLoop)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
-      .connectTimeout(.nanoseconds(ServerConnectionHandler.nanoseconds(configuration.connectTimeout)))
+      .connectTimeout(.nanoseconds(configuration.connectTimeout.saturatingNanoseconds))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           let handler = ClientConnectionHandler(configuration: configuration, mailbox: mailbox) { [weak self] in
@@ -172,15 +171,12 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     }
   }
 
+  /// The next call connects anew. Calls already on the old connection finish there; it closes
+  /// once they are done (nghttp2 stops wanting reads and writes) or when the server closes it.
   private func connectionBecameUnusable(id: Int) {
-    let connection = self.state.withLock { state -> Connection? in
-      guard case .ready(let current, let connection) = state.0, current == id else { return nil }
-      state.0 = .idle
-      return connection
+    self.state.withLock { state in
+      if case .ready(let current, _) = state.0, current == id { state.0 = .idle }
     }
-    // Calls already on it finish; the connection closes once they are done (nghttp2 stops
-    // wanting reads and writes) or when the server closes it.
-    _ = connection
   }
 
   private func connectionBecameUnusable(_ connection: Connection) {

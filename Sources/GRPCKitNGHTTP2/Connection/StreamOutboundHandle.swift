@@ -1,4 +1,4 @@
-public import GRPCKit
+import GRPCKit
 import NIOCore
 import Synchronization
 
@@ -28,8 +28,25 @@ final class StreamOutboundHandle: Sendable {
     self.lowWatermark = lowWatermark
   }
 
+  /// Frames one message, hands the buffer to `post` (which queues it for the loop and returns
+  /// false if the connection is gone), and suspends while too many bytes are unsent.
+  ///
+  /// - Throws: ``RPCError`` when the stream or the connection has ended.
+  func write(
+    size: Int,
+    encode: (UnsafeMutableRawBufferPointer) -> Void,
+    post: (ByteBuffer) -> Bool
+  ) async throws(RPCError) {
+    let buffer = self.frame(size: size, encode: encode)
+    let mustWait = try self.reserve(buffer.readableBytes)
+    guard post(buffer) else {
+      throw RPCError(code: .unavailable, message: "the connection closed")
+    }
+    if mustWait { try await self.waitUntilWritable() }
+  }
+
   /// Frames one message (5-byte prefix + body) into a new buffer.
-  func frame(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) -> ByteBuffer {
+  private func frame(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) -> ByteBuffer {
     var buffer = self.allocator.buffer(capacity: MessageFraming.prefixSize + size)
     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: MessageFraming.prefixSize + size) { raw in
       let raw = UnsafeMutableRawBufferPointer(rebasing: raw[0..<MessageFraming.prefixSize + size])
@@ -42,7 +59,7 @@ final class StreamOutboundHandle: Sendable {
 
   /// Accounts for `bytes` about to be posted; throws if the stream is closed.
   /// - Returns: true if the writer must wait for ``waitUntilWritable()`` after posting.
-  func reserve(_ bytes: Int) throws(RPCError) -> Bool {
+  private func reserve(_ bytes: Int) throws(RPCError) -> Bool {
     try self.state.withLock { (state) throws(RPCError) -> Bool in
       if let closed = state.closed { throw closed }
       state.posted += bytes
@@ -51,7 +68,7 @@ final class StreamOutboundHandle: Sendable {
   }
 
   /// Suspends until the unsent bytes fall to the low watermark or the stream closes.
-  func waitUntilWritable() async throws(RPCError) {
+  private func waitUntilWritable() async throws(RPCError) {
     do {
       try await withTaskCancellationHandler {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
@@ -108,6 +125,4 @@ final class StreamOutboundHandle: Sendable {
     }
     waiter?.resume(throwing: error)
   }
-
-  var isClosed: Bool { self.state.withLock { $0.closed != nil } }
 }

@@ -116,7 +116,7 @@ public final class NGHTTP2ServerTransport: ServerTransport {
       @Sendable func finish(_ drained: Bool) {
         if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: drained) }
       }
-      let timer = eventLoop.scheduleTask(in: .nanoseconds(ServerConnectionHandler.nanoseconds(gracePeriod))) {
+      let timer = eventLoop.scheduleTask(in: .nanoseconds(gracePeriod.saturatingNanoseconds)) {
         finish(false)
       }
       Task {

@@ -23,7 +23,7 @@ extension ServerConnectionHandler {
   }
 
   private func startCall(streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool) {
-    guard let session = self.session, let eventLoop = self.context?.eventLoop,
+    guard self.session != nil, let eventLoop = self.context?.eventLoop,
       let allocator = self.context?.channel.allocator, let mailbox = self.mailbox
     else { return }
     var method = "", path = "", contentType: String?, timeout: String?, encoding: String?
@@ -87,13 +87,14 @@ extension ServerConnectionHandler {
     let call = handler.startCall(context: context, outbound: handle)
     var stream = Stream(
       handle: handle, context: context, sink: call.requests,
-      deframer: MessageDeframer(maximumMessageSize: self.configuration.maximumReceiveMessageSize))
+      inbound: InboundStreamFlow(maximumMessageSize: self.configuration.maximumReceiveMessageSize))
     if let timeoutDuration {
       let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeoutDuration))) {
+      let message = "the call's deadline of \(timeout ?? "") was exceeded"
+      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(timeoutDuration.saturatingNanoseconds)) {
         loopBound.value.abort(
           streamID: streamID,
-          RPCError(code: .deadlineExceeded, message: "the call's deadline of \(timeout ?? "") was exceeded"))
+          RPCError(code: .deadlineExceeded, message: message))
         loopBound.value.flush()
       }
     }
@@ -104,7 +105,6 @@ extension ServerConnectionHandler {
       stream.task = Task { await call.run() }
     }
     self.streams[streamID] = stream
-    _ = session
     if endStream { self.requestEnded(streamID: streamID) }
   }
 
@@ -117,20 +117,10 @@ extension ServerConnectionHandler {
       session.consumeStream(streamID: streamID, bytes: count)
       return
     }
-    if stream.withholding {
-      stream.withheldBytes += count
-    } else {
-      session.consumeStream(streamID: streamID, bytes: count)
-    }
-    var withhold = stream.withholding
-    let handle = stream.handle
+    let credit = stream.inbound.admit(count)
+    if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
     do {
-      try bytes.withUnsafeReadableBytes { (raw) throws(RPCError) in
-        try stream.deframer.process(raw) { (message) throws(RPCError) in
-          if !(try sink.receive(message, flowControl: handle)) { withhold = true }
-        }
-      }
-      stream.withholding = withhold
+      try stream.inbound.deframe(bytes, into: sink, flowControl: stream.handle)
       self.streams[streamID] = stream
     } catch {
       self.streams[streamID] = stream
@@ -143,7 +133,7 @@ extension ServerConnectionHandler {
     stream.requestEnded = true
     self.streams[streamID] = stream
     guard let sink = stream.sink else { return }
-    if stream.deframer.hasPartialMessage {
+    if stream.inbound.hasPartialMessage {
       self.abort(
         streamID: streamID,
         RPCError(code: .internal, message: "the request stream ended in the middle of a message"))
@@ -198,11 +188,5 @@ extension ServerConnectionHandler {
       ("grpc-message", StatusMessageEncoding.encode(message)),
     ]
     try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)
-  }
-
-  static func nanoseconds(_ duration: Duration) -> Int64 {
-    let (seconds, attoseconds) = duration.components
-    let (total, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    return overflow ? Int64.max : total &+ attoseconds / 1_000_000_000
   }
 }

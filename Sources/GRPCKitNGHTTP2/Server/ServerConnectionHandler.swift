@@ -15,12 +15,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let context: ServerContext
     var sink: (any InboundMessageSink)?
     var task: Task<Void, Never>?
-    var deframer: MessageDeframer
+    var inbound: InboundStreamFlow
     var requestEnded = false
     var responseStarted = false
     var finished = false
-    var withheldBytes = 0
-    var withholding = false
     var enqueuedBytes = 0
     var deadlineTimer: Scheduled<Void>?
   }
@@ -223,22 +221,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       session.resetStream(streamID: streamID, errorCode: 2)
     }
     // Request bytes that still arrive are no longer read by anyone: release their credit.
-    if stream.withheldBytes > 0 {
-      session.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
-      stream.withheldBytes = 0
-    }
-    stream.withholding = false
+    let withheld = stream.inbound.release()
+    if withheld > 0 { session.consumeStream(streamID: streamID, bytes: withheld) }
     stream.sink = nil
     self.streams[streamID] = stream
   }
 
   private func resumeInbound(streamID: Int32) {
     guard let session = self.session, var stream = self.streams[streamID] else { return }
-    stream.withholding = false
-    if stream.withheldBytes > 0 {
-      session.consumeStream(streamID: streamID, bytes: stream.withheldBytes)
-      stream.withheldBytes = 0
-    }
+    let withheld = stream.inbound.release()
+    if withheld > 0 { session.consumeStream(streamID: streamID, bytes: withheld) }
     self.streams[streamID] = stream
   }
 

@@ -1,4 +1,4 @@
-public import GRPCKit
+import GRPCKit
 import NIOCore
 
 /// What a server call's task posts to its connection's loop.
@@ -22,12 +22,9 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   }
 
   func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
-    let buffer = self.outbound.frame(size: size, encode: encode)
-    let mustWait = try self.outbound.reserve(buffer.readableBytes)
-    guard self.mailbox.post(.write(streamID: self.streamID, buffer)) else {
-      throw RPCError(code: .unavailable, message: "the connection closed")
+    try await self.outbound.write(size: size, encode: encode) { buffer in
+      self.mailbox.post(.write(streamID: self.streamID, buffer))
     }
-    if mustWait { try await self.outbound.waitUntilWritable() }
   }
 
   func finish(_ status: Status, trailers: Metadata) {
