@@ -11,6 +11,12 @@ public struct CallOptions: Sendable, Hashable {
   public var metadata: Metadata
   /// The largest response message accepted; `nil` uses the transport's limit (4 MiB default).
   public var maximumReceiveMessageSize: Int?
+  /// How request messages are compressed (`grpc-encoding`); `nil` or `.identity` sends them
+  /// uncompressed. Responses in any supported encoding are accepted either way.
+  public var compression: CompressionAlgorithm?
+  /// Wait-for-ready: when no connection to the server is ready, the call waits (up to its
+  /// timeout) for one instead of failing at once with `UNAVAILABLE`.
+  public var waitForReady: Bool
 
   /// Creates options.
   ///
@@ -18,9 +24,19 @@ public struct CallOptions: Sendable, Hashable {
   ///   - timeout: The deadline, relative to the start of the call.
   ///   - metadata: Request metadata.
   ///   - maximumReceiveMessageSize: A per-call response size limit.
-  public init(timeout: Duration? = nil, metadata: Metadata = [:], maximumReceiveMessageSize: Int? = nil) {
+  ///   - compression: How request messages are compressed.
+  ///   - waitForReady: Wait for a ready connection instead of failing fast.
+  public init(
+    timeout: Duration? = nil,
+    metadata: Metadata = [:],
+    maximumReceiveMessageSize: Int? = nil,
+    compression: CompressionAlgorithm? = nil,
+    waitForReady: Bool = false
+  ) {
     self.timeout = timeout
     self.metadata = metadata
     self.maximumReceiveMessageSize = maximumReceiveMessageSize
+    self.compression = compression
+    self.waitForReady = waitForReady
   }
 }

@@ -16,6 +16,8 @@ public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   public var connectTimeout: Duration = .seconds(10)
   /// The `user-agent` header.
   public var userAgent = "grpc-swift-nghttp2/0.1"
+  /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
+  public var tls: ClientTLSConfiguration?
 
   /// The defaults above.
   public init() {}

@@ -67,15 +67,8 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     options: CallOptions,
     responses: any InboundMessageSink
   ) async throws(RPCError) -> any ClientStreamOutbound {
-    var fields: [GRPCHeaders.Field] = [
-      (":method", "POST"), (":scheme", "http"), (":path", method.path),
-      (":authority", "\(self.host):\(self.port)"),
-      ("content-type", "application/grpc"), ("te", "trailers"),
-      ("user-agent", self.configuration.userAgent),
-    ]
-    if let timeout = options.timeout { fields.append(("grpc-timeout", GRPCTimeout.encode(timeout))) }
-    GRPCHeaders.fields(from: options.metadata, into: &fields)
-    let headers = fields.map(HTTP2HeaderField.init)
+    let headers = ClientRequestHeaders.make(
+      path: method.path, authority: "\(self.host):\(self.port)", options: options, configuration: self.configuration)
 
     for _ in 0..<2 {
       let connection = try await self.connection()
@@ -142,6 +135,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
   private func connect(id: Int) {
     let mailbox = ConnectionMailbox<ClientStreamAction>(eventLoop: self.group.next())
     let configuration = self.configuration
+    let host = self.host
     let bootstrap = ClientBootstrap(group: mailbox.eventLoop)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .connectTimeout(.nanoseconds(configuration.connectTimeout.saturatingNanoseconds))
@@ -150,6 +144,8 @@ public final class NGHTTP2ClientTransport: ClientTransport {
           let handler = ClientConnectionHandler(configuration: configuration, mailbox: mailbox) { [weak self] in
             self?.connectionBecameUnusable(id: id)
           }
+          try TLSPipeline.addClientHandlers(
+            to: channel.pipeline.syncOperations, configuration: configuration, serverHostname: host)
           try channel.pipeline.syncOperations.addHandler(handler)
         }
       }

@@ -25,6 +25,9 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   /// may take to finish before their connections are closed (ending them with `UNAVAILABLE`).
   public var shutdownGracePeriod: Duration = .seconds(30)
 
+  /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
+  public var tls: ServerTLSConfiguration?
+
   /// Where handler tasks run.
   public var handlerExecution: HandlerExecution = .eventLoop
 
