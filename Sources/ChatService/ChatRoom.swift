@@ -43,6 +43,16 @@ final class ChatRoom: Sendable {
     }
   }
 
+  /// Removes every member; each writes what it has queued, then ends with `error`. The room is
+  /// closed under its lock, so a message broadcast before reaches every member and one after
+  /// reaches none.
+  func close(_ error: RPCError) {
+    self.members.withLock { members in
+      for member in members { member.finishAfterDraining(.failure(error)) }
+      members.removeAll()
+    }
+  }
+
   /// The number of members.
   var count: Int { self.members.withLock { $0.count } }
 }

@@ -116,7 +116,9 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
   // MARK: Shutdown and inspection
 
   /// Ends every open call with `error`, for example `UNAVAILABLE` once a shutdown's grace
-  /// period has passed. Calls that start later are not affected.
+  /// period has passed. Every room stops taking messages at once; each call first receives the
+  /// messages already accepted for it (no accepted message is lost), then its status. Calls
+  /// that start later are not affected.
   ///
   /// - Parameter error: The status the calls end with.
   public func endAllCalls(_ error: RPCError) {

@@ -18,6 +18,8 @@ final class RoomMember: Sendable {
     var batchCount = 0
     var batchBytes = 0
     var phase = Phase.open
+    /// How the call ends once the queue has drained.
+    var drainedOutcome: Result<Void, RPCError> = .success(())
     var writer: UnsafeContinuation<Void, Never>?
     var outcome: Result<Void, RPCError>?
     var outcomeWaiter: UnsafeContinuation<Result<Void, RPCError>, Never>?
@@ -85,12 +87,13 @@ final class RoomMember: Sendable {
     }
   }
 
-  /// The client half-closed and the member has left its room: write what is queued, then end
-  /// the call with `OK`.
-  func finishAfterDraining() {
+  /// The member has left its room (the client half-closed, or the server is shutting down):
+  /// write what is queued, then end the call with `outcome` (`OK` by default).
+  func finishAfterDraining(_ outcome: Result<Void, RPCError> = .success(())) {
     let writer = self.state.withLock { state -> UnsafeContinuation<Void, Never>? in
       guard case .open = state.phase else { return nil }
       state.phase = .draining
+      state.drainedOutcome = outcome
       defer { state.writer = nil }
       return state.writer
     }
@@ -133,15 +136,15 @@ final class RoomMember: Sendable {
     }
   }
 
-  /// Writes queued messages to the call until the member ends; ends it with `OK` once the
-  /// queue has drained after a half-close, or with the error a write threw.
+  /// Writes queued messages to the call until the member ends; ends it with the drained outcome
+  /// (`OK` after a half-close) once the queue has drained, or with the error a write threw.
   func write(to responses: ResponseWriter<ChatMessage>) async {
     var batch: [ChatMessage] = []
     do {
       while await self.take(into: &batch) {
         for message in batch { try await responses.write(message) }
       }
-      self.end(.success(()))
+      self.end(self.state.withLock { $0.drainedOutcome })
     } catch {
       self.end(.failure(RPCError(wrapping: error)))
     }

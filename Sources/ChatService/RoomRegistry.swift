@@ -55,10 +55,15 @@ final class RoomRegistry: Sendable {
     }
   }
 
-  /// Ends every open call with `error`.
+  /// Closes every room, then ends every open call with `error` once it has written what it has
+  /// queued.
   func endAll(_ error: RPCError) {
-    let members = self.state.withLock { Array($0.calls.values) }
-    for member in members { member.end(.failure(error)) }
+    let (rooms, members) = self.state.withLock { state in
+      defer { state.rooms = [:] }
+      return (Array(state.rooms.values), Array(state.calls.values))
+    }
+    for room in rooms { room.close(error) }
+    for member in members { member.finishAfterDraining(.failure(error)) }
   }
 
   /// Returns once no call is open, or when the calling task is cancelled.

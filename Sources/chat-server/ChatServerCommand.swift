@@ -17,8 +17,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     abstract: "Serves the ChatService gRPC API.",
     discussion: """
       Logs are JSON lines on standard output; the first is {"event":"listening","port":N,...}.
-      SIGTERM or SIGINT stops accepting calls, lets open calls finish for the grace period,
-      then ends the rest with UNAVAILABLE and exits 0.
+      SIGTERM or SIGINT reports NOT_SERVING on health, stops accepting calls (two-phase
+      GOAWAY), lets open calls finish for the grace period, then ends the rest with UNAVAILABLE
+      after the messages already accepted for them, and exits 0.
       """
   )
 
@@ -40,7 +41,29 @@ struct ChatServerCommand: AsyncParsableCommand {
   @Option(
     help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
   )
-  var shutdownGrace = 10.0
+  var gracePeriod = 10.0
+
+  // Connection lifecycle (gRPC server defaults; see NGHTTP2ServerConfiguration).
+  @Option(help: "Seconds without reads after which the server sends a keepalive PING; 0 turns it off.")
+  var keepaliveInterval = 7200.0
+
+  @Option(help: "Seconds a client has to answer a keepalive PING before it is disconnected.")
+  var keepaliveTimeout = 20.0
+
+  @Option(help: "The shortest interval, in seconds, between a client's PINGs (more strikes: GOAWAY too_many_pings).")
+  var keepaliveMinTime = 300.0
+
+  @Flag(help: "Accept client keepalive PINGs while the client has no open call.")
+  var permitKeepaliveWithoutCalls = false
+
+  @Option(help: "Seconds a connection may stay without open calls before it is closed with GOAWAY. (default: no limit)")
+  var maxConnectionIdle: Double?
+
+  @Option(help: "Seconds after which a connection is closed with GOAWAY (±10% jitter). (default: no limit)")
+  var maxConnectionAge: Double?
+
+  @Option(help: "Seconds calls may continue after --max-connection-age before they end with UNAVAILABLE. (default: no limit)")
+  var maxConnectionAgeGrace: Double?
 
   @Option(
     help: """
@@ -65,6 +88,15 @@ struct ChatServerCommand: AsyncParsableCommand {
       throw ValidationError(
         "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
       )
+    }
+    let durations: [(String, Double?)] = [
+      ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
+      ("--keepalive-timeout", self.keepaliveTimeout), ("--keepalive-min-time", self.keepaliveMinTime),
+      ("--max-connection-idle", self.maxConnectionIdle), ("--max-connection-age", self.maxConnectionAge),
+      ("--max-connection-age-grace", self.maxConnectionAgeGrace),
+    ]
+    for case (let flag, let value?) in durations where !(value >= 0 && value <= 1e9) {
+      throw ValidationError("\(flag) \(value) is not a number of seconds between 0 and 1e9")
     }
     guard ["event-loop", "concurrent"].contains(self.handlers) else {
       throw ValidationError("--handlers \(self.handlers) is not event-loop or concurrent")
@@ -111,6 +143,7 @@ struct ChatServerCommand: AsyncParsableCommand {
     let port = try self.resolvedPort()
     var transportConfiguration = NGHTTP2ServerConfiguration()
     transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
+    self.configureLifecycle(&transportConfiguration)
     let transport = NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
     let server = GRPCServer(
       transport: transport,
@@ -165,12 +198,14 @@ struct ChatServerCommand: AsyncParsableCommand {
     }
   }
 
-  /// Lets open calls finish for the grace period, then ends the rest with `UNAVAILABLE`.
+  /// Lets open calls finish for the grace period, then ends the rest with `UNAVAILABLE`, each
+  /// after the messages already accepted for it. (The transport's own grace period is a second
+  /// longer: it ends whatever a service left open.)
   private func drain(_ chat: ChatRoomService, logger: Logger) async {
     let open = chat.openCallCount
     guard open > 0 else { return }
     logger.info("draining calls", metadata: ["chat.open_calls": "\(open)"])
-    let idle = await Self.waitUntilIdle(chat, timeout: .seconds(self.shutdownGrace))
+    let idle = await Self.waitUntilIdle(chat, timeout: .seconds(self.gracePeriod))
     if !idle {
       logger.info("grace period over", metadata: ["chat.open_calls": "\(chat.openCallCount)"])
       chat.endAllCalls(RPCError(code: .unavailable, message: "the server is shutting down"))

@@ -238,7 +238,7 @@ struct ChatClientProcessTests {
 
   @Test("listen ends with one UNAVAILABLE line when chat-server shuts down")
   func listenReportsShutdown() async throws {
-    let result = try await withChatServerProcess(arguments: ["--shutdown-grace", "0.2"]) {
+    let result = try await withChatServerProcess(arguments: ["--grace-period", "0.2"]) {
       server,
       port in
       async let listened = runChatClient([

@@ -46,7 +46,7 @@ struct ChatServerProcessTests {
   func sigtermEndsListenersAfterGrace() async throws {
     let process = Process()
     process.executableURL = try Self.chatServerBinary()
-    process.arguments = ["--host", "127.0.0.1", "--port", "0", "--shutdown-grace", "0.2"]
+    process.arguments = ["--host", "127.0.0.1", "--port", "0", "--grace-period", "0.2"]
     let output = Pipe()
     process.standardOutput = output
     let exited = Self.exitStatus(of: process)

@@ -32,7 +32,7 @@ struct NginxChain: Sendable {
 
     let chatServer = try ExternalProcess(
       executable: try RepositoryLayout.chatServerBinary(),
-      arguments: ["--host", "127.0.0.1", "--port", "0", "--shutdown-grace", "1"]
+      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"]
     )
     return try await withExternalProcess(chatServer) { server in
       let serverPort = try await server.waitForListeningPort()

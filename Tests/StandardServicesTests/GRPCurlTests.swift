@@ -83,7 +83,7 @@ struct GRPCurlTests {
   func watchSeesShutdown() async throws {
     let server = try ExternalProcess(
       executable: try TestPrograms.chatServer(),
-      arguments: ["--host", "127.0.0.1", "--port", "0", "--shutdown-grace", "1"]
+      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"]
     )
     let port = try await server.waitForListeningPort()
     let watch = try ExternalProcess(

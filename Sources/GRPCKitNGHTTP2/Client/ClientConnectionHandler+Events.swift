@@ -24,11 +24,12 @@ extension ClientConnectionHandler {
         self.fail(key: key, Self.resetError(errorCode), reset: false)
       }
       self.streams.removeValue(forKey: key)
-    case .goAway:
+    case .goAway(_, let errorCode, let debugData):
       // nghttp2 closes the streams the server will not process (REFUSED_STREAM); new calls go
       // to a new connection.
+      self.receivedGoAway(errorCode: errorCode, debugData: debugData)
       self.markUnusable()
-    case .outboundWritable:
+    case .outboundWritable, .ping:
       break
     }
   }

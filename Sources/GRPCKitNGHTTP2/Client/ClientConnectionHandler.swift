@@ -28,12 +28,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   var keys: [Int32: Int] = [:]
   var blockedStreams: Set<Int> = []
   var context: ChannelHandlerContext?
+  /// The transport's keepalive interval; `nil` when keepalive is off.
+  let keepaliveInterval: KeepaliveInterval?
+  var keepalive: Keepalive?
+  var timers = ConnectionTimers()
   private var inReadCycle = false
   private var unusable = false
 
-  init(configuration: NGHTTP2ClientConfiguration, mailbox: ConnectionMailbox<ClientStreamAction>, onUnusable: @escaping @Sendable () -> Void) {
+  init(
+    configuration: NGHTTP2ClientConfiguration,
+    mailbox: ConnectionMailbox<ClientStreamAction>,
+    keepaliveInterval: KeepaliveInterval? = nil,
+    onUnusable: @escaping @Sendable () -> Void
+  ) {
     self.configuration = configuration
     self.mailbox = mailbox
+    self.keepaliveInterval = keepaliveInterval
     self.onUnusable = onUnusable
   }
 
@@ -51,10 +61,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       context.close(promise: nil)
       return
     }
-    if context.channel.isActive { self.flush() }
+    if context.channel.isActive {
+      self.startKeepalive()
+      self.flush()
+    }
   }
 
   func channelActive(context: ChannelHandlerContext) {
+    self.startKeepalive()
     self.flush()
     context.fireChannelActive()
   }
@@ -76,6 +90,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard let session = self.session else { return }
     self.inReadCycle = true
+    self.keepaliveDidRead()
     do {
       for event in try session.receive(self.unwrapInboundIn(data)) { self.handle(event) }
     } catch {
@@ -214,7 +229,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     self.onUnusable()
   }
 
-  private func tearDown(_ error: RPCError) {
+  func tearDown(_ error: RPCError) {
+    self.timers.cancelAll()
     self.mailbox.setDrain(nil)
     self.markUnusable()
     for key in Array(self.streams.keys) { self.fail(key: key, error, reset: false) }

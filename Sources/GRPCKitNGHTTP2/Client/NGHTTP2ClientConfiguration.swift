@@ -18,6 +18,8 @@ public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   public var userAgent = "grpc-swift-nghttp2/0.1"
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
   public var tls: ClientTLSConfiguration?
+  /// Keepalive PINGs (off by default).
+  public var keepalive = ClientKeepalive()
 
   /// The defaults above.
   public init() {}

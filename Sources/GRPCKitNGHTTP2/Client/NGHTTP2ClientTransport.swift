@@ -21,6 +21,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
   /// HTTP/2 and gRPC limits.
   public let configuration: NGHTTP2ClientConfiguration
   private let group: any EventLoopGroup
+  private let keepaliveInterval: KeepaliveInterval?
 
   private final class Connection: Sendable {
     let channel: any Channel
@@ -60,6 +61,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     self.port = port
     self.configuration = configuration
     self.group = eventLoopGroup
+    self.keepaliveInterval = configuration.keepalive.interval.map(KeepaliveInterval.init)
   }
 
   public func openStream(
@@ -136,12 +138,15 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     let mailbox = ConnectionMailbox<ClientStreamAction>(eventLoop: self.group.next())
     let configuration = self.configuration
     let host = self.host
+    let keepaliveInterval = self.keepaliveInterval
     let bootstrap = ClientBootstrap(group: mailbox.eventLoop)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .connectTimeout(.nanoseconds(configuration.connectTimeout.saturatingNanoseconds))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          let handler = ClientConnectionHandler(configuration: configuration, mailbox: mailbox) { [weak self] in
+          let handler = ClientConnectionHandler(
+            configuration: configuration, mailbox: mailbox, keepaliveInterval: keepaliveInterval
+          ) { [weak self] in
             self?.connectionBecameUnusable(id: id)
           }
           try TLSPipeline.addClientHandlers(

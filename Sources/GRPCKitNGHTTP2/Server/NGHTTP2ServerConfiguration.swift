@@ -22,8 +22,25 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   public var resetStreamRatePerSecond: Int = 33
 
   /// After ``NGHTTP2ServerTransport/beginGracefulShutdown()`` sends GOAWAY, how long open calls
-  /// may take to finish before their connections are closed (ending them with `UNAVAILABLE`).
+  /// may take to finish. Then each is ended with `UNAVAILABLE` "the server is shutting down",
+  /// sent as trailers after the messages its handler already wrote, and the connection closes.
   public var shutdownGracePeriod: Duration = .seconds(30)
+
+  /// Server keepalive PINGs (default: every 2 hours without reads, 20 seconds to answer).
+  public var keepalive = ServerKeepalive()
+  /// How often clients may send PINGs before the connection is closed with GOAWAY
+  /// `ENHANCE_YOUR_CALM` "too_many_pings".
+  public var clientPingPolicy = ClientPingPolicy()
+  /// A connection without open calls for this long is closed gracefully (GOAWAY); `nil` (the
+  /// default) never closes idle connections.
+  public var maximumConnectionIdle: Duration?
+  /// A connection older than this (±10% jitter) is closed gracefully with GOAWAY, so that
+  /// long-lived clients reconnect and spread over replicas behind L4 proxies; `nil` (the
+  /// default) for no limit.
+  public var maximumConnectionAge: Duration?
+  /// How long calls may continue after ``maximumConnectionAge`` sent GOAWAY before they are
+  /// ended with `UNAVAILABLE`; `nil` (the default) lets them run to completion.
+  public var maximumConnectionAgeGrace: Duration?
 
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
   public var tls: ServerTLSConfiguration?
@@ -44,6 +61,19 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
 
   /// The defaults above.
   public init() {}
+
+  var lifecycle: ServerConnectionLifecycle.Configuration {
+    var lifecycle = ServerConnectionLifecycle.Configuration()
+    lifecycle.keepaliveInterval = self.keepalive.interval
+    lifecycle.keepaliveTimeout = self.keepalive.timeout
+    lifecycle.minimumPingInterval = self.clientPingPolicy.minimumInterval
+    lifecycle.permitKeepaliveWithoutCalls = self.clientPingPolicy.permitWithoutCalls
+    lifecycle.maximumPingStrikes = self.clientPingPolicy.maximumStrikes
+    lifecycle.maximumIdle = self.maximumConnectionIdle
+    lifecycle.maximumAge = self.maximumConnectionAge
+    lifecycle.maximumAgeGrace = self.maximumConnectionAgeGrace
+    return lifecycle
+  }
 
   var sessionSettings: HTTP2SessionSettings {
     var settings = HTTP2SessionSettings()

@@ -91,14 +91,16 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     if stopped { channel.close(promise: nil) }
     logger.debug("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
     try? await channel.closeFuture.get()
-    // Graceful shutdown: connections got GOAWAY and close once their calls end, or when the
-    // grace period is over. The timer runs on an event loop, not as a task sleep, so cancelling
-    // the task that called listen() cannot cut the grace period short.
-    let drained = await Self.waitForConnections(
-      connections, gracePeriod: configuration.shutdownGracePeriod, eventLoop: self.group.next())
+    // Graceful shutdown: every connection sent GOAWAY and closes once its calls end; at the end
+    // of the grace period it ends the rest with UNAVAILABLE and closes once their trailers are
+    // written. This backstop closes what is still open after that. The timer runs on an event
+    // loop, not as a task sleep, so cancelling the task that called listen() cannot cut the
+    // grace period short.
+    let backstop = configuration.shutdownGracePeriod + configuration.lifecycle.closeTimeout * 2
+    let drained = await Self.waitForConnections(connections, gracePeriod: backstop, eventLoop: self.group.next())
     if !drained {
       logger.info(
-        "grace period over; closing connections",
+        "connections still open after the grace period; closing them",
         metadata: ["grpc.open_connections": "\(connections.count)"])
       connections.forceClose()
       await connections.waitUntilEmpty()
@@ -154,6 +156,6 @@ public final class NGHTTP2ServerTransport: ServerTransport {
       return nil
     }
     channel?.close(promise: nil)
-    self.connections.beginGracefulShutdown()
+    self.connections.beginGracefulShutdown(gracePeriod: self.configuration.shutdownGracePeriod)
   }
 }

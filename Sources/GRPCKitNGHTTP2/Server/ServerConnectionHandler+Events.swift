@@ -3,6 +3,7 @@ import NIOCore
 
 extension ServerConnectionHandler {
   func handle(_ event: HTTP2SessionEvent) {
+    self.lifecycleEvent(event)
     switch event {
     case .headers(let streamID, let fields, let isTrailers, let endStream):
       if isTrailers {
@@ -17,7 +18,7 @@ extension ServerConnectionHandler {
       self.requestEnded(streamID: streamID)
     case .streamClosed(let streamID, let errorCode):
       self.streamClosed(streamID: streamID, errorCode: errorCode)
-    case .goAway, .outboundWritable:
+    case .goAway, .outboundWritable, .ping:
       break
     }
   }

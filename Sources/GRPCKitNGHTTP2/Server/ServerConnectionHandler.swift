@@ -26,7 +26,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let router: RPCRouter
   let configuration: NGHTTP2ServerConfiguration
   let logger: Logger
-  private let connections: ServerConnectionRegistry
+  let connections: ServerConnectionRegistry
   var session: NGHTTP2Session?
   var streams: [Int32: Stream] = [:]
   var blockedStreams: Set<Int32> = []
@@ -34,8 +34,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var mailbox: ConnectionMailbox<ServerStreamAction>?
   var peer = "unknown"
   var taskExecutor: EventLoopTaskExecutor?
+  var lifecycle: ServerConnectionLifecycle
+  var timers = ConnectionTimers()
+  var lifecycleStarted = false
+  /// The lifecycle decided to close: the output closes once nothing is left to write.
+  var closeRequested = false
   private var inReadCycle = false
-  private var closing = false
   private var outputClosed = false
 
   init(router: RPCRouter, configuration: NGHTTP2ServerConfiguration, logger: Logger, connections: ServerConnectionRegistry) {
@@ -43,6 +47,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.configuration = configuration
     self.logger = logger
     self.connections = connections
+    self.lifecycle = ServerConnectionLifecycle(configuration: configuration.lifecycle, now: .now)
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -64,11 +69,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       context.close(promise: nil)
       return
     }
-    self.connections.add(self, eventLoop: context.eventLoop)
-    if context.channel.isActive { self.flush() }
+    if context.channel.isActive {
+      self.startLifecycle()
+      self.flush()
+    }
   }
 
   func channelActive(context: ChannelHandlerContext) {
+    self.startLifecycle()
     self.flush()
     context.fireChannelActive()
   }
@@ -92,13 +100,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     guard let session = self.session else { return }
     self.inReadCycle = true
     let bytes = self.unwrapInboundIn(data)
+    self.perform(self.lifecycle.didRead(at: .now))
     do {
       let events = try session.receive(bytes)
       for event in events { self.handle(event) }
     } catch {
       self.logger.debug("HTTP/2 protocol error", metadata: ["grpc.peer": "\(self.peer)", "grpc.error": "\(error)"])
+      self.inReadCycle = false
       self.flush()
-      self.closing = true
+      self.lifecycle.closed()
       context.close(promise: nil)
     }
   }
@@ -108,14 +118,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.mailbox?.drainNow()
     self.flush()
     context.fireChannelReadComplete()
-  }
-
-  /// Sends GOAWAY and closes once open streams end.
-  func beginGracefulShutdown() {
-    guard let session = self.session, !self.closing else { return }
-    self.closing = true
-    session.submitGoAway(lastStreamID: nil, errorCode: 0, debugData: "server shutting down")
-    self.flush()
   }
 
   /// Closes the connection now; open calls end with `UNAVAILABLE`.
@@ -136,8 +138,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       context.flush()
     }
     for event in events { self.handle(event) }
+    if session.takeSentHeadersOrData() { self.lifecycle.sentHeadersOrData() }
     self.updateBlockedWriters()
-    if (!session.wantsRead && !session.wantsWrite) || (self.closing && self.streams.isEmpty && !session.wantsWrite) {
+    if (!session.wantsRead && !session.wantsWrite) || (self.closeRequested && !session.wantsWrite) {
       self.closeOutput(context)
     }
   }
@@ -244,7 +247,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.finish(streamID: streamID, status: error.status, trailers: error.metadata)
   }
 
-  private func tearDown(reason: RPCError) {
+  func tearDown(reason: RPCError) {
+    self.timers.cancelAll()
+    self.lifecycle.closed()
     self.mailbox?.setDrain(nil)
     self.connections.remove(self)
     let streams = self.streams

@@ -10,12 +10,20 @@ final class ServerConnectionRegistry: Sendable {
   private struct State {
     var entries: [ObjectIdentifier: Entry] = [:]
     var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set once the server began shutting down: the grace period connections get.
+    var shutdownGracePeriod: Duration?
   }
   private let state = Mutex(State())
 
-  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) {
+  /// Registers a connection.
+  /// - Returns: the shutdown grace period if the server already began shutting down (a
+  ///   connection accepted just before the listener closed): the connection must drain at once.
+  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) -> Duration? {
     let entry = Entry(handler: NIOLoopBound(handler, eventLoop: eventLoop), eventLoop: eventLoop)
-    self.state.withLock { $0.entries[ObjectIdentifier(handler)] = entry }
+    return self.state.withLock { state in
+      state.entries[ObjectIdentifier(handler)] = entry
+      return state.shutdownGracePeriod
+    }
   }
 
   func remove(_ handler: ServerConnectionHandler) {
@@ -28,11 +36,15 @@ final class ServerConnectionRegistry: Sendable {
     for waiter in waiters { waiter.resume() }
   }
 
-  /// Asks every connection to send GOAWAY and close once its streams end.
-  func beginGracefulShutdown() {
-    let entries = self.state.withLock { Array($0.entries.values) }
+  /// Asks every connection, and every one registered later, to close gracefully: two-phase
+  /// GOAWAY, open calls may finish within `gracePeriod`, then they end with `UNAVAILABLE`.
+  func beginGracefulShutdown(gracePeriod: Duration) {
+    let entries = self.state.withLock { state in
+      state.shutdownGracePeriod = state.shutdownGracePeriod ?? gracePeriod
+      return Array(state.entries.values)
+    }
     for entry in entries {
-      entry.eventLoop.execute { entry.handler.value.beginGracefulShutdown() }
+      entry.eventLoop.execute { entry.handler.value.beginGracefulShutdown(gracePeriod: gracePeriod) }
     }
   }
 

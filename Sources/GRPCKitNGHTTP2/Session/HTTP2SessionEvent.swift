@@ -15,6 +15,9 @@ package enum HTTP2SessionEvent: Hashable, Sendable {
   case streamClosed(streamID: Int32, errorCode: UInt32)
   /// The peer sent GOAWAY.
   case goAway(lastStreamID: Int32, errorCode: UInt32, debugData: String)
+  /// The peer sent PING (nghttp2 has already queued the ACK) or acknowledged ours (`ack`);
+  /// `data` is the frame's 8 opaque bytes, big-endian.
+  case ping(data: UInt64, ack: Bool)
   /// The stream's queued outbound bytes fell to the low watermark after exceeding the high one.
   case outboundWritable(streamID: Int32)
 }

@@ -119,6 +119,12 @@ extension NGHTTP2Session {
           debugData: String(decoding: debugData, as: UTF8.self)
         )
       )
+    case Int(NGHTTP2_PING.rawValue):
+      let bytes = frame.ping.opaque_data
+      let data = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5, bytes.6, bytes.7]
+        .reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+      let ack = frame.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0
+      events.append(.ping(data: data, ack: ack))
     default:
       break
     }
@@ -160,6 +166,9 @@ extension NGHTTP2Session {
   /// with RST_STREAM(NO_ERROR) (RFC 9113 section 8.1), which also frees the stream at once.
   private func didSend(_ frame: nghttp2_frame) -> Int32 {
     let streamID = frame.hd.stream_id
+    if Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue) || Int(frame.hd.type) == Int(NGHTTP2_DATA.rawValue) {
+      sentHeadersOrData = true
+    }
     guard role == .server, streamID != 0,
       frame.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
       Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue)

@@ -99,8 +99,11 @@ extension NGHTTP2Session {
 
   /// Queues GOAWAY.
   ///
-  /// - Parameter lastStreamID: the last stream that will be processed; `nil` means the last one
-  ///   nghttp2 passed to the owner.
+  /// - Parameters:
+  ///   - lastStreamID: the last stream that will be processed; `nil` means the last one
+  ///     nghttp2 passed to the owner.
+  ///   - errorCode: the HTTP/2 error code (0 = NO_ERROR, 0xb = ENHANCE_YOUR_CALM).
+  ///   - debugData: opaque debug data, for example `too_many_pings`.
   package func submitGoAway(lastStreamID: Int32?, errorCode: UInt32, debugData: String) {
     let last = lastStreamID ?? nghttp2_session_get_last_proc_stream_id(session)
     var debug = Array(debugData.utf8)
@@ -117,15 +120,22 @@ extension NGHTTP2Session {
   }
 
   /// Server: queues the first GOAWAY of a graceful shutdown (last stream id 2^31-1), telling the
-  /// client to open no new streams; follow with
-  /// ``submitGoAway(lastStreamID:errorCode:debugData:)``.
+  /// client to open no new streams while streams already on their way are still processed;
+  /// follow with a PING and, on its ACK, ``submitGoAway(lastStreamID:errorCode:debugData:)``.
   package func submitShutdownNotice() {
     _ = nghttp2_submit_shutdown_notice(session)
   }
 
-  /// Queues a PING (nghttp2 answers the peer's PINGs itself).
-  package func submitPing() {
-    _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+  /// Queues a PING carrying `data` as its 8 opaque bytes, big-endian (nghttp2 answers the
+  /// peer's PINGs itself).
+  package func submitPing(data: UInt64 = 0) {
+    withUnsafeBytes(of: data.bigEndian) { bytes in
+      _ = nghttp2_submit_ping(
+        session,
+        UInt8(NGHTTP2_FLAG_NONE.rawValue),
+        bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      )
+    }
   }
 
   private func resumeIfDeferred(_ streamID: Int32) {

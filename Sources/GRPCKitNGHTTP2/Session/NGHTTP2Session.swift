@@ -42,6 +42,8 @@ package final class NGHTTP2Session {
   var output = HTTP2OutputCollector()
   /// A NO_COPY slice taken by the data provider, written by the send_data callback.
   var noCopySlice: ByteBuffer?
+  /// Set when a HEADERS or DATA frame went out; see ``takeSentHeadersOrData()``.
+  var sentHeadersOrData = false
   /// Set when `mem_send` failed; the session can no longer be used.
   package private(set) var sendFailure: HTTP2SessionError?
 
@@ -218,6 +220,18 @@ package final class NGHTTP2Session {
   /// Streams that are open (opened by the peer or by ``submitRequest(headers:)`` and not closed).
   package var hasOpenStreams: Bool {
     !openStreams.isEmpty
+  }
+
+  /// True if a HEADERS or DATA frame was sent since the last call (ping policing forgives a
+  /// client's pings once the server has sent something on a stream).
+  package func takeSentHeadersOrData() -> Bool {
+    defer { sentHeadersOrData = false }
+    return sentHeadersOrData
+  }
+
+  /// The highest stream id the peer opened that was passed to the owner (0 if none).
+  package var lastProcessedStreamID: Int32 {
+    nghttp2_session_get_last_proc_stream_id(session)
   }
 
   private func takeEvents() -> [HTTP2SessionEvent] {

@@ -1,0 +1,62 @@
+import GRPCKit
+import NIOCore
+
+// Client keepalive: a PING after the configured quiet time (while calls are open, or always if
+// permitted); a server that answers nothing in time is gone, and the connection's calls fail.
+extension ClientConnectionHandler {
+  static let enhanceYourCalm: UInt32 = 0xb
+
+  func startKeepalive() {
+    guard self.keepalive == nil, let interval = self.keepaliveInterval?.current else { return }
+    let keepalive = Keepalive(
+      interval: interval, timeout: self.configuration.keepalive.timeout,
+      pingData: .random(in: .min ... .max), now: .now)
+    self.keepalive = keepalive
+    self.perform(keepalive.start())
+  }
+
+  func keepaliveDidRead() {
+    guard self.keepalive != nil else { return }
+    self.perform(self.keepalive!.didRead(at: .now))
+  }
+
+  /// A GOAWAY "too_many_pings" from the server: later connections ping half as often.
+  func receivedGoAway(errorCode: UInt32, debugData: String) {
+    if errorCode == Self.enhanceYourCalm, debugData == "too_many_pings" {
+      self.keepaliveInterval?.double()
+    }
+  }
+
+  private func timerFired(_ timer: ConnectionTimer) {
+    guard self.keepalive != nil else { return }
+    switch timer {
+    case .keepalive:
+      let mayPing = self.streams.values.contains { !$0.finished } || self.configuration.keepalive.permitWithoutCalls
+      self.perform(self.keepalive!.timerFired(at: .now, mayPing: mayPing))
+      self.flush()
+    case .keepaliveTimeout:
+      guard let message = self.keepalive!.timeoutFired() else { return }
+      self.tearDown(RPCError(code: .unavailable, message: message))
+      self.context?.close(promise: nil)
+    default:
+      break
+    }
+  }
+
+  private func perform(_ actions: [ConnectionLifecycleAction]) {
+    for action in actions {
+      switch action {
+      case .schedule(let timer, let delay):
+        guard let eventLoop = self.context?.eventLoop else { continue }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        self.timers.schedule(timer, after: delay, on: eventLoop) { loopBound.value.timerFired(timer) }
+      case .cancel(let timer):
+        self.timers.cancel(timer)
+      case .sendPing(let data):
+        self.session?.submitPing(data: data)
+      default:
+        break
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import GRPCKit
+import GRPCKitNGHTTP2
+import GRPCTestSupport
+import Testing
+
+/// Keepalive against a peer that stops answering: `tcp_proxy.py` sits between client and server
+/// and, when told to freeze, stops forwarding without closing either connection.
+@Suite("Keepalive through a proxy that freezes")
+struct KeepaliveProxyTests {
+  static func startProxy(targetPort: Int) throws -> ExternalProcess {
+    try ExternalProcess.python(script: "tcp_proxy.py", arguments: ["--target-port", String(targetPort)])
+  }
+
+  static func freeze(_ proxy: ExternalProcess) async throws {
+    try proxy.writeToStandardInput("freeze\n")
+    _ = try await proxy.waitForJSONObject { $0["event"] as? String == "frozen" }
+  }
+
+  @Test("The server closes the connection to a client that stopped answering keepalive PINGs")
+  func serverClosesFrozenClient() async throws {
+    var configuration = NGHTTP2ServerConfiguration()
+    configuration.keepalive = .init(interval: .milliseconds(200), timeout: .milliseconds(500))
+    try await withControlledTestServer(configuration: configuration) { server in
+      try await withExternalProcess(try Self.startProxy(targetPort: server.port)) { proxy in
+        let proxyPort = try await proxy.waitForListeningPort()
+        try await withExternalProcess(
+          try ConnectionLifecycleProbe.start(port: proxyPort, arguments: ["--timeout", "20"])
+        ) { probe in
+          try await ConnectionLifecycleProbe.waitUntilReady(probe)
+          try await Self.freeze(proxy)
+          // The server's PING goes unanswered, so it closes its connection to the proxy. Once
+          // the proxy forwards again it finds that connection closed and closes the probe's.
+          try await Task.sleep(for: .milliseconds(1500))
+          try proxy.writeToStandardInput("thaw\n")
+          let events = try await ConnectionLifecycleProbe.events(probe)
+          #expect(events.last?.name == "closed", "\(events)")
+          #expect(!events.contains { $0.name == "goaway" }, "a dead peer gets no GOAWAY: \(events)")
+        }
+      }
+    }
+  }
+
+  @Test("A client with keepalive fails its open call with UNAVAILABLE when the server stops answering")
+  func clientDetectsFrozenServer() async throws {
+    var serverConfiguration = NGHTTP2ServerConfiguration()
+    serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(50))
+    try await withControlledTestServer(configuration: serverConfiguration) { server in
+      try await withExternalProcess(try Self.startProxy(targetPort: server.port)) { proxy in
+        let proxyPort = try await proxy.waitForListeningPort()
+        var configuration = NGHTTP2ClientConfiguration()
+        configuration.keepalive = .init(interval: .milliseconds(200), timeout: .milliseconds(500))
+        try await withEchoClient(port: proxyPort, configuration: configuration) { echo in
+          let started = ContinuousClock.now
+          let error = await #expect(throws: RPCError.self) {
+            try await echo.update { writer, responses in
+              var iterator = responses.makeAsyncIterator()
+              try await writer.write(Echo_EchoRequest(text: "before"))
+              #expect(try await iterator.next()?.text == "before")
+              try await Self.freeze(proxy)
+              while try await iterator.next() != nil {}
+            }
+          }
+          #expect(error?.code == .unavailable)
+          #expect(error?.message == "keepalive ping not acknowledged within 0.5s")
+          #expect(started.duration(to: .now) < .seconds(10))
+        }
+      }
+    }
+  }
+
+  @Test("Keepalive PINGs from both sides keep an idle call open across several intervals")
+  func idleCallSurvivesKeepalive() async throws {
+    var serverConfiguration = NGHTTP2ServerConfiguration()
+    serverConfiguration.keepalive = .init(interval: .milliseconds(150), timeout: .seconds(1))
+    serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(100))
+    try await withControlledTestServer(configuration: serverConfiguration) { server in
+      var configuration = NGHTTP2ClientConfiguration()
+      configuration.keepalive = .init(interval: .milliseconds(150), timeout: .seconds(1))
+      try await withEchoClient(port: server.port, configuration: configuration) { echo in
+        try await echo.update { writer, responses in
+          var iterator = responses.makeAsyncIterator()
+          try await writer.write(Echo_EchoRequest(text: "first"))
+          #expect(try await iterator.next()?.text == "first")
+          try await Task.sleep(for: .milliseconds(1200))  // eight intervals without a message
+          try await writer.write(Echo_EchoRequest(text: "second"))
+          #expect(try await iterator.next()?.text == "second")
+          writer.finish()
+          #expect(try await iterator.next() == nil)
+        }
+      }
+    }
+  }
+}
