@@ -14,17 +14,29 @@ struct NGHTTP2SessionLifecycleTests {
     #expect(pair.clientEvents.contains(.ping(data: 0x0102_0304_0506_0708, ack: true)))
   }
 
-  @Test("The shutdown notice is a GOAWAY with last stream id 2^31-1 and lets new streams through")
-  func shutdownNoticeAcceptsNewStreams() throws {
+  @Test("The shutdown notice is a GOAWAY with last stream id 2^31-1; a stream crossing it is served")
+  func shutdownNoticeServesCrossingStream() throws {
     let pair = try SessionPair()
     try pair.pump()
+    // The notice and a new request cross on the wire.
     pair.server.submitShutdownNotice()
-    try pair.pump()
-    #expect(pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: "")))
-    // A stream opened after the notice (as one already on its way would be) is still processed.
     let streamID = try pair.startRequest()
     try pair.pump()
+    #expect(pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: "")))
     #expect(pair.serverEvents.contains { if case .headers(streamID, _, false, _) = $0 { true } else { false } })
+    #expect(!pair.clientEvents.contains { if case .streamClosed(streamID, _) = $0 { true } else { false } })
+  }
+
+  @Test("The PING of a shutdown notice goes on the wire after the GOAWAY")
+  func shutdownNoticePingFollowsGoAway() throws {
+    let pair = try SessionPair()
+    try pair.pump()
+    pair.server.submitShutdownNotice(pingData: 42)
+    try pair.pump()
+    let types = frameHeaders(in: pair.serverOutput).map(\.type).filter { $0 == 7 || $0 == 6 }
+    #expect(types.prefix(2) == [7, 6])  // GOAWAY, then PING
+    #expect(
+      pair.clientEvents == [.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""), .ping(data: 42, ack: false)])
   }
 
   @Test("The final GOAWAY names the last processed stream; a later stream is refused")

@@ -144,7 +144,7 @@ struct ServerConnectionLifecycleTests {
     var lifecycle = Self.makeLifecycle { $0.maximumIdle = .seconds(20) }
     #expect(
       lifecycle.timerFired(.idle, at: Self.at(20)) == [
-        .cancel(.idle), .sendShutdownNotice, .sendPing(Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
+        .cancel(.idle), .sendShutdownNotice(pingData: Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
       ])
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(20.1)) == [
@@ -161,7 +161,7 @@ struct ServerConnectionLifecycleTests {
     }
     _ = lifecycle.streamOpened(1)
     let drain = lifecycle.timerFired(.age, at: Self.at(60))
-    #expect(drain.contains(.sendShutdownNotice))
+    #expect(drain.contains(.sendShutdownNotice(pingData: Self.goAwayPing)))
     #expect(drain.contains(.schedule(.grace, after: .seconds(5))))
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(60.1)) == [
@@ -192,7 +192,7 @@ struct ServerConnectionLifecycleTests {
     _ = lifecycle.streamOpened(1)
     #expect(
       lifecycle.startDraining(.shutdown(gracePeriod: .seconds(30)), at: Self.at(1)) == [
-        .sendShutdownNotice, .sendPing(Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
+        .sendShutdownNotice(pingData: Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
         .schedule(.grace, after: .seconds(30)),
       ])
     #expect(lifecycle.pingReceived(data: 1, ack: true, at: Self.at(1.1)) == [])

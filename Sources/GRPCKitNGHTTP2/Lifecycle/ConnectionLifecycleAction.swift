@@ -24,8 +24,9 @@ enum ConnectionLifecycleAction: Hashable, Sendable {
   case cancel(ConnectionTimer)
   /// Sends a PING with this opaque data.
   case sendPing(UInt64)
-  /// Sends the first GOAWAY of a graceful close (last stream id 2^31-1).
-  case sendShutdownNotice
+  /// Sends the first GOAWAY of a graceful close (last stream id 2^31-1), then a PING with this
+  /// data.
+  case sendShutdownNotice(pingData: UInt64)
   /// Sends GOAWAY with the last processed stream id.
   case sendGoAway(errorCode: UInt32, debugData: String)
   /// Ends every open call with `UNAVAILABLE` and this message, after what was already written.

@@ -158,7 +158,7 @@ struct ServerConnectionLifecycle: Sendable {
       case .shutdown: self.drainDebugData = "server_shutdown"
       }
       actions += [
-        .sendShutdownNotice, .sendPing(self.goAwayPingData),
+        .sendShutdownNotice(pingData: self.goAwayPingData),
         .schedule(.goAwayPing, after: self.configuration.keepaliveTimeout),
       ]
     }

@@ -50,8 +50,8 @@ extension ServerConnectionHandler {
         self.timers.cancel(timer)
       case .sendPing(let data):
         self.session?.submitPing(data: data)
-      case .sendShutdownNotice:
-        self.session?.submitShutdownNotice()
+      case .sendShutdownNotice(let pingData):
+        self.session?.submitShutdownNotice(pingData: pingData)
       case .sendGoAway(let errorCode, let debugData):
         self.session?.submitGoAway(lastStreamID: nil, errorCode: errorCode, debugData: debugData)
         if errorCode != 0 {

@@ -169,6 +169,10 @@ extension NGHTTP2Session {
     if Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue) || Int(frame.hd.type) == Int(NGHTTP2_DATA.rawValue) {
       sentHeadersOrData = true
     }
+    if Int(frame.hd.type) == Int(NGHTTP2_GOAWAY.rawValue), let ping = pingAfterGoAway {
+      pingAfterGoAway = nil
+      submitPing(data: ping)
+    }
     guard role == .server, streamID != 0,
       frame.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
       Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue)

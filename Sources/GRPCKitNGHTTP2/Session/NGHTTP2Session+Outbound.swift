@@ -120,10 +120,14 @@ extension NGHTTP2Session {
   }
 
   /// Server: queues the first GOAWAY of a graceful shutdown (last stream id 2^31-1), telling the
-  /// client to open no new streams while streams already on their way are still processed;
-  /// follow with a PING and, on its ACK, ``submitGoAway(lastStreamID:errorCode:debugData:)``.
-  package func submitShutdownNotice() {
-    _ = nghttp2_submit_shutdown_notice(session)
+  /// client to open no new streams while streams already on their way are still processed.
+  ///
+  /// - Parameter pingData: when set, a PING with this data follows the GOAWAY on the wire (nghttp2
+  ///   would otherwise send the PING first): its ACK shows the client has seen the GOAWAY, and
+  ///   the final ``submitGoAway(lastStreamID:errorCode:debugData:)`` can follow.
+  package func submitShutdownNotice(pingData: UInt64? = nil) {
+    guard nghttp2_submit_shutdown_notice(session) == 0 else { return }
+    pingAfterGoAway = pingData
   }
 
   /// Queues a PING carrying `data` as its 8 opaque bytes, big-endian (nghttp2 answers the

@@ -42,6 +42,8 @@ package final class NGHTTP2Session {
   var output = HTTP2OutputCollector()
   /// A NO_COPY slice taken by the data provider, written by the send_data callback.
   var noCopySlice: ByteBuffer?
+  /// The PING to queue once the shutdown notice has been sent.
+  var pingAfterGoAway: UInt64?
   /// Set when a HEADERS or DATA frame went out; see ``takeSentHeadersOrData()``.
   var sentHeadersOrData = false
   /// Set when `mem_send` failed; the session can no longer be used.
