@@ -76,7 +76,7 @@ struct ChatServerProcessTests {
   }
 
   /// `chat-server` next to the test bundle (both are build products), or `$CHAT_SERVER_BINARY`.
-  private static func chatServerBinary() throws -> URL {
+  static func chatServerBinary() throws -> URL {
     if let path = ProcessInfo.processInfo.environment["CHAT_SERVER_BINARY"] {
       return URL(fileURLWithPath: path)
     }
