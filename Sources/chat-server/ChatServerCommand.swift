@@ -17,9 +17,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     abstract: "Serves the ChatService gRPC API.",
     discussion: """
       Logs are JSON lines on standard output; the first is {"event":"listening","port":N,...}.
-      SIGTERM or SIGINT reports NOT_SERVING on health, stops accepting calls (two-phase
-      GOAWAY), lets open calls finish for the grace period, then ends the rest with UNAVAILABLE
-      after the messages already accepted for them, and exits 0.
+      SIGTERM or SIGINT reports NOT_SERVING on health, stops new calls (two-phase GOAWAY),
+      lets open calls finish for the grace period, ends the rest with UNAVAILABLE after the
+      messages already accepted for them, and exits 0.
       """
   )
 

@@ -91,12 +91,19 @@ struct ServerConnectionLifecycleRawPeerTests {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.keepalive = .init(interval: .milliseconds(200), timeout: .milliseconds(500))
     try await withControlledTestServer(configuration: configuration) { server in
-      let arguments = ["--timeout", "1.5"]
+      let arguments = ["--timeout", "20"]
       try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)) {
         probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
-        let events = try await ConnectionLifecycleProbe.events(probe)
-        #expect(events.filter { $0.name == "ping" && $0.ack == false }.count >= 3, "\(events)")
+        // Three keepalive PINGs, each answered: the connection stays open across them (the
+        // timeout is longer than an interval, so an unanswered PING would close it by then).
+        var events: [ProbeEvent] = []
+        while events.filter({ $0.name == "ping" && $0.ack == false }).count < 3 {
+          let event = ProbeEvent(try await probe.waitForJSONObject(timeout: .seconds(20)))
+          events.append(event)
+          if event.name == "closed" || event.name == "timeout" { break }
+        }
+        #expect(events.filter { $0.name == "ping" && $0.ack == false }.count == 3, "\(events)")
         #expect(!events.contains { $0.name == "goaway" || $0.name == "closed" }, "\(events)")
       }
     }
