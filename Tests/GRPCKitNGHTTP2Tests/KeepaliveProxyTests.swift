@@ -1,5 +1,5 @@
 import GRPCKit
-import GRPCKitNGHTTP2
+@testable import GRPCKitNGHTTP2
 import GRPCTestSupport
 import Testing
 
@@ -88,6 +88,32 @@ struct KeepaliveProxyTests {
           #expect(try await iterator.next() == nil)
         }
       }
+    }
+  }
+}
+
+@Suite("Client keepalive against the server's ping policy")
+struct ClientPingPolicyTests {
+  @Test("A client told too_many_pings doubles its keepalive interval for later connections")
+  func tooManyPingsDoublesInterval() async throws {
+    try await withControlledTestServer(configuration: NGHTTP2ServerConfiguration()) { server in
+      var configuration = NGHTTP2ClientConfiguration()
+      configuration.keepalive = .init(interval: .milliseconds(50), timeout: .seconds(5))
+      let transport = NGHTTP2ClientTransport(host: "127.0.0.1", port: server.port, configuration: configuration)
+      defer { transport.close() }
+      let echo = Echo_Echo.Client(wrapping: GRPCClient(transport: transport))
+      // An idle call lets the client ping every 50 ms; the server allows one per 5 minutes.
+      let error = await #expect(throws: RPCError.self) {
+        try await echo.update { writer, responses in
+          var iterator = responses.makeAsyncIterator()
+          try await writer.write(Echo_EchoRequest(text: "x"))
+          #expect(try await iterator.next()?.text == "x")
+          while try await iterator.next() != nil {}
+        }
+      }
+      #expect(error?.code == .unavailable)
+      #expect(error?.message == "the connection to the server closed after GOAWAY with HTTP/2 error 11 (too_many_pings)")
+      #expect(transport.keepaliveInterval?.current == .milliseconds(100))
     }
   }
 }

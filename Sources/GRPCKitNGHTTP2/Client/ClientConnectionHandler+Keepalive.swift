@@ -22,9 +22,17 @@ extension ClientConnectionHandler {
 
   /// A GOAWAY "too_many_pings" from the server: later connections ping half as often.
   func receivedGoAway(errorCode: UInt32, debugData: String) {
+    guard errorCode != 0 else { return }
+    self.goAwayError = "GOAWAY with HTTP/2 error \(errorCode)" + (debugData.isEmpty ? "" : " (\(debugData))")
     if errorCode == Self.enhanceYourCalm, debugData == "too_many_pings" {
       self.keepaliveInterval?.double()
     }
+  }
+
+  /// What calls still open when the connection closes fail with.
+  var closedMessage: String {
+    guard let goAwayError = self.goAwayError else { return "the connection to the server closed" }
+    return "the connection to the server closed after \(goAwayError)"
   }
 
   private func timerFired(_ timer: ConnectionTimer) {

@@ -32,6 +32,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   let keepaliveInterval: KeepaliveInterval?
   var keepalive: Keepalive?
   var timers = ConnectionTimers()
+  /// Set by a GOAWAY with an error code: why the server is closing the connection.
+  var goAwayError: String?
   private var inReadCycle = false
   private var unusable = false
 
@@ -74,12 +76,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    self.tearDown(RPCError(code: .unavailable, message: self.closedMessage))
     context.fireChannelInactive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    self.tearDown(RPCError(code: .unavailable, message: self.closedMessage))
     self.context = nil
   }
 

@@ -21,7 +21,8 @@ public final class NGHTTP2ClientTransport: ClientTransport {
   /// HTTP/2 and gRPC limits.
   public let configuration: NGHTTP2ClientConfiguration
   private let group: any EventLoopGroup
-  private let keepaliveInterval: KeepaliveInterval?
+  /// The keepalive interval its connections use; doubled after GOAWAY "too_many_pings".
+  let keepaliveInterval: KeepaliveInterval?
 
   private final class Connection: Sendable {
     let channel: any Channel
