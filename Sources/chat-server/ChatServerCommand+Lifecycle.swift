@@ -11,10 +11,12 @@ extension ChatServerCommand {
     configuration.shutdownGracePeriod = .seconds(self.gracePeriod) + Self.transportGraceMargin
     configuration.keepalive = .init(
       interval: self.keepaliveInterval > 0 ? .seconds(self.keepaliveInterval) : nil,
-      timeout: .seconds(self.keepaliveTimeout))
+      timeout: .seconds(self.keepaliveTimeout)
+    )
     configuration.clientPingPolicy = .init(
       minimumInterval: .seconds(self.keepaliveMinTime),
-      permitWithoutCalls: self.permitKeepaliveWithoutCalls)
+      permitWithoutCalls: self.permitKeepaliveWithoutCalls
+    )
     configuration.maximumConnectionIdle = self.maxConnectionIdle.map { .seconds($0) }
     configuration.maximumConnectionAge = self.maxConnectionAge.map { .seconds($0) }
     configuration.maximumConnectionAgeGrace = self.maxConnectionAgeGrace.map { .seconds($0) }

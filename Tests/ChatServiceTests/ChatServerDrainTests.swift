@@ -5,11 +5,15 @@ import Testing
 
 @Suite("chat-server graceful shutdown")
 struct ChatServerDrainTests {
-  @Test("After SIGTERM a sender keeps chatting for --grace-period; both members get every accepted message, then UNAVAILABLE; exit 0")
+  @Test(
+    "After SIGTERM a sender keeps chatting for --grace-period; both members get every accepted message, then UNAVAILABLE; exit 0"
+  )
   func drainDeliversEveryAcceptedMessage() async throws {
     let binary = try ChatServerProcessTests.chatServerBinary().path
     let server = try ExternalProcess(
-      executable: binary, arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"])
+      executable: binary,
+      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"]
+    )
     try await withExternalProcess(server) { server in
       let port = try await server.waitForListeningPort()
       let signalAfter = 30
@@ -26,8 +30,14 @@ struct ChatServerDrainTests {
       #expect(sent.error?.code == .unavailable)
       #expect(sent.error?.message == "the server is shutting down")
       #expect(heard.error?.code == .unavailable)
-      #expect(sent.messages.count > signalAfter + 20, "messages kept flowing during the grace period")
-      #expect(Array(heard.messages.dropFirst()) == sent.messages, "both members got every accepted message, in order")
+      #expect(
+        sent.messages.count > signalAfter + 20,
+        "messages kept flowing during the grace period"
+      )
+      #expect(
+        Array(heard.messages.dropFirst()) == sent.messages,
+        "both members got every accepted message, in order"
+      )
       #expect(try await server.waitForExit(timeout: .seconds(20)) == .exited(0))
     }
   }

@@ -9,11 +9,19 @@ struct ShutdownBudgetTests {
   /// waits at most twice its 5 s close timeout for connections to close.
   static let drainMargin = 1.0 + 2 * 5.0
 
-  @Test("terminationGracePeriodSeconds covers the preStop pause, --grace-period and the final close")
+  @Test(
+    "terminationGracePeriodSeconds covers the preStop pause, --grace-period and the final close"
+  )
   func terminationGraceCoversDrain() throws {
-    let text = try String(contentsOf: RepositoryLayout.k8s.appendingPathComponent("deployment.yaml"), encoding: .utf8)
+    let text = try String(
+      contentsOf: RepositoryLayout.k8s.appendingPathComponent("deployment.yaml"),
+      encoding: .utf8
+    )
     let termination = try #require(Self.number(after: "terminationGracePeriodSeconds: ", in: text))
-    let grace = try #require(Self.number(after: "\"--grace-period\", \"", in: text), "chat-server has no --grace-period")
+    let grace = try #require(
+      Self.number(after: "\"--grace-period\", \"", in: text),
+      "chat-server has no --grace-period"
+    )
     let preStop = try #require(Self.number(after: "sleep:\n                seconds: ", in: text))
     #expect(preStop + grace + Self.drainMargin <= termination)
   }

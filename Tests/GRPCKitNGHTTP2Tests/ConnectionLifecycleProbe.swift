@@ -9,20 +9,30 @@ struct ConnectionLifecycleProbe {
   static let echoRequestHi = "00000000040a026869"
 
   static func start(port: Int, arguments: [String] = []) throws -> ExternalProcess {
-    try ExternalProcess.python(script: "h2_connection_probe.py", arguments: ["--port", String(port)] + arguments)
+    try ExternalProcess.python(
+      script: "h2_connection_probe.py",
+      arguments: ["--port", String(port)] + arguments
+    )
   }
 
   /// Waits for `{"event":"ready"}`.
   static func waitUntilReady(_ process: ExternalProcess) async throws {
-    _ = try await process.waitForJSONObject(timeout: .seconds(20)) { $0["event"] as? String == "ready" }
+    _ = try await process.waitForJSONObject(timeout: .seconds(20)) {
+      $0["event"] as? String == "ready"
+    }
   }
 
   /// Every event up to and including `closed` or `timeout`.
-  static func events(_ process: ExternalProcess, timeout: Duration = .seconds(20)) async throws -> [ProbeEvent] {
+  static func events(
+    _ process: ExternalProcess,
+    timeout: Duration = .seconds(20)
+  ) async throws -> [ProbeEvent] {
     var events: [ProbeEvent] = []
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
-      let object = try await process.waitForJSONObject(timeout: ContinuousClock.now.duration(to: deadline))
+      let object = try await process.waitForJSONObject(
+        timeout: ContinuousClock.now.duration(to: deadline)
+      )
       let event = ProbeEvent(object)
       events.append(event)
       if event.name == "closed" || event.name == "timeout" { break }
@@ -50,14 +60,17 @@ struct ProbeEvent: Sendable, CustomStringConvertible {
     self.ack = object["ack"] as? Bool
     self.streamID = object["stream_id"] as? Int
     var headers: [String: String] = [:]
-    for pair in object["headers"] as? [[String]] ?? [] where pair.count == 2 { headers[pair[0]] = pair[1] }
+    for pair in object["headers"] as? [[String]] ?? [] where pair.count == 2 {
+      headers[pair[0]] = pair[1]
+    }
     self.headers = headers
     self.endStream = object["end_stream"] as? Bool ?? false
   }
 
   var description: String {
     switch self.name {
-    case "goaway": "goaway(\(self.lastStreamID ?? -1), \(self.errorCode ?? -1), \(self.debug ?? ""))"
+    case "goaway":
+      "goaway(\(self.lastStreamID ?? -1), \(self.errorCode ?? -1), \(self.debug ?? ""))"
     case "ping": "ping(ack: \(self.ack ?? false))"
     case "headers": "headers(\(self.streamID ?? 0), \(self.headers), end: \(self.endStream))"
     default: self.name

@@ -14,7 +14,10 @@ final class CountingEchoService: Echo_Echo.ServiceProtocol {
     Echo_EchoResponse(text: context.peer)
   }
 
-  func collect(requests: RequestStream<Echo_EchoRequest>, context: ServerContext) async throws -> Echo_EchoResponse {
+  func collect(
+    requests: RequestStream<Echo_EchoRequest>,
+    context: ServerContext
+  ) async throws -> Echo_EchoResponse {
     var count = 0
     for try await _ in requests { count += 1 }
     return Echo_EchoResponse(text: String(count))

@@ -6,12 +6,15 @@ import Testing
 
 @Suite("Graceful shutdown and maximum connection age")
 struct GracefulShutdownTests {
-  @Test("During the grace period a stream keeps flowing, and every response written arrives before UNAVAILABLE")
+  @Test(
+    "During the grace period a stream keeps flowing, and every response written arrives before UNAVAILABLE"
+  )
   func drainDeliversEveryWrittenMessage() async throws {
     let service = CountingEchoService()
     var configuration = NGHTTP2ServerConfiguration()
     configuration.shutdownGracePeriod = .milliseconds(800)
-    try await withControlledTestServer(services: [service], configuration: configuration) { server in
+    try await withControlledTestServer(services: [service], configuration: configuration) {
+      server in
       try await withEchoClient(port: server.port) { echo in
         let shutdownAt = 50
         var received: [String] = []
@@ -42,13 +45,16 @@ struct GracefulShutdownTests {
     }
   }
 
-  @Test("Maximum age: GOAWAY to a connection with an open stream, which finishes; new calls use a new connection")
+  @Test(
+    "Maximum age: GOAWAY to a connection with an open stream, which finishes; new calls use a new connection"
+  )
   func maximumAgeMovesNewCallsToNewConnection() async throws {
     let service = CountingEchoService()
     var configuration = NGHTTP2ServerConfiguration()
     configuration.maximumConnectionAge = .milliseconds(400)
     configuration.maximumConnectionAgeGrace = .seconds(20)
-    try await withControlledTestServer(services: [service], configuration: configuration) { server in
+    try await withControlledTestServer(services: [service], configuration: configuration) {
+      server in
       try await withEchoClient(port: server.port) { echo in
         try await echo.update { writer, responses in
           var iterator = responses.makeAsyncIterator()

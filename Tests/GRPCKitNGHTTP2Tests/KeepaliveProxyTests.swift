@@ -1,14 +1,18 @@
 import GRPCKit
-@testable import GRPCKitNGHTTP2
 import GRPCTestSupport
 import Testing
+
+@testable import GRPCKitNGHTTP2
 
 /// Keepalive against a peer that stops answering: `tcp_proxy.py` sits between client and server
 /// and, when told to freeze, stops forwarding without closing either connection.
 @Suite("Keepalive through a proxy that freezes")
 struct KeepaliveProxyTests {
   static func startProxy(targetPort: Int) throws -> ExternalProcess {
-    try ExternalProcess.python(script: "tcp_proxy.py", arguments: ["--target-port", String(targetPort)])
+    try ExternalProcess.python(
+      script: "tcp_proxy.py",
+      arguments: ["--target-port", String(targetPort)]
+    )
   }
 
   static func freeze(_ proxy: ExternalProcess) async throws {
@@ -40,7 +44,9 @@ struct KeepaliveProxyTests {
     }
   }
 
-  @Test("A client with keepalive fails its open call with UNAVAILABLE when the server stops answering")
+  @Test(
+    "A client with keepalive fails its open call with UNAVAILABLE when the server stops answering"
+  )
   func clientDetectsFrozenServer() async throws {
     var serverConfiguration = NGHTTP2ServerConfiguration()
     serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(50))
@@ -99,7 +105,11 @@ struct ClientPingPolicyTests {
     try await withControlledTestServer(configuration: NGHTTP2ServerConfiguration()) { server in
       var configuration = NGHTTP2ClientConfiguration()
       configuration.keepalive = .init(interval: .milliseconds(50), timeout: .seconds(5))
-      let transport = NGHTTP2ClientTransport(host: "127.0.0.1", port: server.port, configuration: configuration)
+      let transport = NGHTTP2ClientTransport(
+        host: "127.0.0.1",
+        port: server.port,
+        configuration: configuration
+      )
       defer { transport.close() }
       let echo = Echo_Echo.Client(wrapping: GRPCClient(transport: transport))
       // An idle call lets the client ping every 50 ms; the server allows one per 5 minutes.
@@ -112,7 +122,10 @@ struct ClientPingPolicyTests {
         }
       }
       #expect(error?.code == .unavailable)
-      #expect(error?.message == "the connection to the server closed after GOAWAY with HTTP/2 error 11 (too_many_pings)")
+      #expect(
+        error?.message
+          == "the connection to the server closed after GOAWAY with HTTP/2 error 11 (too_many_pings)"
+      )
       #expect(transport.keepaliveInterval?.current == .milliseconds(100))
     }
   }

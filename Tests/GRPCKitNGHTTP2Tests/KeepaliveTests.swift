@@ -16,7 +16,8 @@ struct KeepaliveTests {
     #expect(
       keepalive.timerFired(at: Self.start.advanced(by: .seconds(10)), mayPing: false) == [
         .schedule(.keepalive, after: .seconds(10))
-      ])
+      ]
+    )
     #expect(!keepalive.awaitingAck)
   }
 
@@ -34,9 +35,12 @@ struct KeepaliveTests {
     #expect(interval.current == .seconds(3))
   }
 
-  @Test("Durations in messages read as seconds", arguments: [
-    (Duration.seconds(20), "20s"), (.milliseconds(250), "0.25s"), (.milliseconds(1005), "1.005s"),
-  ])
+  @Test(
+    "Durations in messages read as seconds",
+    arguments: [
+      (Duration.seconds(20), "20s"), (.milliseconds(250), "0.25s"), (.milliseconds(1005), "1.005s"),
+    ]
+  )
   func secondsDescription(duration: Duration, text: String) {
     #expect(duration.secondsDescription == text)
   }

@@ -14,7 +14,9 @@ struct NGHTTP2SessionLifecycleTests {
     #expect(pair.clientEvents.contains(.ping(data: 0x0102_0304_0506_0708, ack: true)))
   }
 
-  @Test("The shutdown notice is a GOAWAY with last stream id 2^31-1; a stream crossing it is served")
+  @Test(
+    "The shutdown notice is a GOAWAY with last stream id 2^31-1; a stream crossing it is served"
+  )
   func shutdownNoticeServesCrossingStream() throws {
     let pair = try SessionPair()
     try pair.pump()
@@ -22,9 +24,19 @@ struct NGHTTP2SessionLifecycleTests {
     pair.server.submitShutdownNotice()
     let streamID = try pair.startRequest()
     try pair.pump()
-    #expect(pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: "")))
-    #expect(pair.serverEvents.contains { if case .headers(streamID, _, false, _) = $0 { true } else { false } })
-    #expect(!pair.clientEvents.contains { if case .streamClosed(streamID, _) = $0 { true } else { false } })
+    #expect(
+      pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""))
+    )
+    #expect(
+      pair.serverEvents.contains {
+        if case .headers(streamID, _, false, _) = $0 { true } else { false }
+      }
+    )
+    #expect(
+      !pair.clientEvents.contains {
+        if case .streamClosed(streamID, _) = $0 { true } else { false }
+      }
+    )
   }
 
   @Test("The PING of a shutdown notice goes on the wire after the GOAWAY")
@@ -36,7 +48,10 @@ struct NGHTTP2SessionLifecycleTests {
     let types = frameHeaders(in: pair.serverOutput).map(\.type).filter { $0 == 7 || $0 == 6 }
     #expect(types.prefix(2) == [7, 6])  // GOAWAY, then PING
     #expect(
-      pair.clientEvents == [.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""), .ping(data: 42, ack: false)])
+      pair.clientEvents == [
+        .goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""), .ping(data: 42, ack: false),
+      ]
+    )
   }
 
   @Test("The final GOAWAY names the last processed stream; a later stream is refused")
@@ -49,7 +64,11 @@ struct NGHTTP2SessionLifecycleTests {
     let second = try pair.startRequest()
     try pair.pump()
     #expect(pair.server.lastProcessedStreamID == first)
-    #expect(pair.clientEvents.contains(.goAway(lastStreamID: first, errorCode: 0, debugData: "server_shutdown")))
+    #expect(
+      pair.clientEvents.contains(
+        .goAway(lastStreamID: first, errorCode: 0, debugData: "server_shutdown")
+      )
+    )
     #expect(pair.clientEvents.contains(.streamClosed(streamID: second, errorCode: 7)))
   }
 
@@ -59,7 +78,11 @@ struct NGHTTP2SessionLifecycleTests {
     try pair.pump()
     pair.server.submitGoAway(lastStreamID: nil, errorCode: 0xb, debugData: "too_many_pings")
     try pair.pump()
-    #expect(pair.clientEvents.contains(.goAway(lastStreamID: 0, errorCode: 0xb, debugData: "too_many_pings")))
+    #expect(
+      pair.clientEvents.contains(
+        .goAway(lastStreamID: 0, errorCode: 0xb, debugData: "too_many_pings")
+      )
+    )
   }
 
   @Test("Sending headers or data is reported once")
@@ -71,7 +94,11 @@ struct NGHTTP2SessionLifecycleTests {
     pair.server.submitPing()
     try pair.pump()
     #expect(!pair.server.takeSentHeadersOrData())
-    try pair.server.submitResponse(streamID: streamID, headers: SessionPair.responseHeaders, endStream: false)
+    try pair.server.submitResponse(
+      streamID: streamID,
+      headers: SessionPair.responseHeaders,
+      endStream: false
+    )
     try pair.pump()
     #expect(pair.server.takeSentHeadersOrData())
     #expect(!pair.server.takeSentHeadersOrData())

@@ -12,7 +12,8 @@ struct ServerConnectionLifecycleRawPeerTests {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.shutdownGracePeriod = .seconds(10)
     try await withControlledTestServer(configuration: configuration) { server in
-      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port)) { probe in
+      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port)) {
+        probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
         server.server.beginGracefulShutdown()
         let events = try await ConnectionLifecycleProbe.events(probe)
@@ -28,13 +29,19 @@ struct ServerConnectionLifecycleRawPeerTests {
     }
   }
 
-  @Test("An open stream is named by the final GOAWAY and ends with UNAVAILABLE after the grace period")
+  @Test(
+    "An open stream is named by the final GOAWAY and ends with UNAVAILABLE after the grace period"
+  )
   func openStreamDrainsThenUnavailable() async throws {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.shutdownGracePeriod = .milliseconds(500)
     try await withControlledTestServer(configuration: configuration) { server in
-      let arguments = ["--open-stream", "/echo.Echo/Update", "--body-hex", ConnectionLifecycleProbe.echoRequestHi]
-      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)) {
+      let arguments = [
+        "--open-stream", "/echo.Echo/Update", "--body-hex", ConnectionLifecycleProbe.echoRequestHi,
+      ]
+      try await withExternalProcess(
+        try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)
+      ) {
         probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
         _ = try await probe.waitForJSONObject { $0["event"] as? String == "data" }
@@ -54,7 +61,9 @@ struct ServerConnectionLifecycleRawPeerTests {
   func pingAbuseRejected() async throws {
     try await withControlledTestServer(configuration: NGHTTP2ServerConfiguration()) { server in
       let arguments = ["--ping-count", "20", "--ping-interval-ms", "20"]
-      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)) {
+      try await withExternalProcess(
+        try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)
+      ) {
         probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
         let events = try await ConnectionLifecycleProbe.events(probe)
@@ -63,7 +72,9 @@ struct ServerConnectionLifecycleRawPeerTests {
         #expect(goAway?.debug == "too_many_pings")
         // The first PING is fine and two more are tolerated strikes; nghttp2 acknowledges the
         // fourth before the policy sees it, so three or four ACKs come before the GOAWAY.
-        let acks = events.prefix { $0.name != "goaway" }.filter { $0.name == "ping" && $0.ack == true }
+        let acks = events.prefix { $0.name != "goaway" }.filter {
+          $0.name == "ping" && $0.ack == true
+        }
         #expect((3 ... 4).contains(acks.count), "\(events)")
         #expect(events.last?.name == "closed", "\(events)")
       }
@@ -75,7 +86,8 @@ struct ServerConnectionLifecycleRawPeerTests {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.maximumConnectionIdle = .milliseconds(300)
     try await withControlledTestServer(configuration: configuration) { server in
-      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port)) { probe in
+      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port)) {
+        probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
         let events = try await ConnectionLifecycleProbe.events(probe)
         let goAways = events.filter { $0.name == "goaway" }
@@ -92,7 +104,9 @@ struct ServerConnectionLifecycleRawPeerTests {
     configuration.keepalive = .init(interval: .milliseconds(200), timeout: .milliseconds(500))
     try await withControlledTestServer(configuration: configuration) { server in
       let arguments = ["--timeout", "20"]
-      try await withExternalProcess(try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)) {
+      try await withExternalProcess(
+        try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)
+      ) {
         probe in
         try await ConnectionLifecycleProbe.waitUntilReady(probe)
         // Three keepalive PINGs, each answered: the connection stays open across them (the

@@ -14,8 +14,12 @@ struct ServerConnectionLifecycleTests {
     var configuration = ServerConnectionLifecycle.Configuration()
     configure(&configuration)
     return ServerConnectionLifecycle(
-      configuration: configuration, now: start, keepalivePingData: keepalivePing,
-      goAwayPingData: goAwayPing, ageJitter: 0)
+      configuration: configuration,
+      now: start,
+      keepalivePingData: keepalivePing,
+      goAwayPingData: goAwayPing,
+      ageJitter: 0
+    )
   }
 
   static func at(_ seconds: Double) -> ContinuousClock.Instant {
@@ -35,7 +39,8 @@ struct ServerConnectionLifecycleTests {
       lifecycle.start() == [
         .schedule(.keepalive, after: .seconds(10)), .schedule(.idle, after: .seconds(20)),
         .schedule(.age, after: .seconds(30)),
-      ])
+      ]
+    )
   }
 
   @Test("Maximum age is spread by the jitter")
@@ -43,7 +48,11 @@ struct ServerConnectionLifecycleTests {
     var configuration = ServerConnectionLifecycle.Configuration()
     configuration.keepaliveInterval = nil
     configuration.maximumAge = .seconds(100)
-    let lifecycle = ServerConnectionLifecycle(configuration: configuration, now: Self.start, ageJitter: -0.1)
+    let lifecycle = ServerConnectionLifecycle(
+      configuration: configuration,
+      now: Self.start,
+      ageJitter: -0.1
+    )
     #expect(lifecycle.start() == [.schedule(.age, after: .seconds(90))])
   }
 
@@ -54,14 +63,19 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.timerFired(.keepalive, at: Self.at(10)) == [
         .sendPing(Self.keepalivePing), .schedule(.keepaliveTimeout, after: .seconds(20)),
-      ])
+      ]
+    )
   }
 
   @Test("A read during the interval postpones the keepalive PING")
   func readPostponesKeepalive() {
     var lifecycle = Self.makeLifecycle { $0.keepaliveInterval = .seconds(10) }
     #expect(lifecycle.didRead(at: Self.at(4)) == [])
-    #expect(lifecycle.timerFired(.keepalive, at: Self.at(10)) == [.schedule(.keepalive, after: .seconds(4))])
+    #expect(
+      lifecycle.timerFired(.keepalive, at: Self.at(10)) == [
+        .schedule(.keepalive, after: .seconds(4))
+      ]
+    )
   }
 
   @Test("Anything read after the keepalive PING cancels its timeout")
@@ -69,7 +83,10 @@ struct ServerConnectionLifecycleTests {
     var lifecycle = Self.makeLifecycle { $0.keepaliveInterval = .seconds(10) }
     _ = lifecycle.timerFired(.keepalive, at: Self.at(10))
     #expect(
-      lifecycle.didRead(at: Self.at(11)) == [.cancel(.keepaliveTimeout), .schedule(.keepalive, after: .seconds(10))])
+      lifecycle.didRead(at: Self.at(11)) == [
+        .cancel(.keepaliveTimeout), .schedule(.keepalive, after: .seconds(10)),
+      ]
+    )
     #expect(lifecycle.timerFired(.keepaliveTimeout, at: Self.at(30)) == [])
   }
 
@@ -80,7 +97,8 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.timerFired(.keepaliveTimeout, at: Self.at(30)) == [
         .abort(message: "keepalive ping not acknowledged within 20s")
-      ])
+      ]
+    )
   }
 
   // MARK: Ping policy
@@ -95,7 +113,8 @@ struct ServerConnectionLifecycleTests {
       lifecycle.pingReceived(data: 1, ack: false, at: Self.at(3)) == [
         .sendGoAway(errorCode: 0xb, debugData: "too_many_pings"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
-      ])
+      ]
+    )
   }
 
   @Test("With an open call, pings at the minimum interval are accepted")
@@ -144,13 +163,16 @@ struct ServerConnectionLifecycleTests {
     var lifecycle = Self.makeLifecycle { $0.maximumIdle = .seconds(20) }
     #expect(
       lifecycle.timerFired(.idle, at: Self.at(20)) == [
-        .cancel(.idle), .sendShutdownNotice(pingData: Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
-      ])
+        .cancel(.idle), .sendShutdownNotice(pingData: Self.goAwayPing),
+        .schedule(.goAwayPing, after: .seconds(20)),
+      ]
+    )
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(20.1)) == [
         .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "max_idle"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
-      ])
+      ]
+    )
   }
 
   @Test("Maximum age drains open streams, then ends them when the age grace ends")
@@ -166,12 +188,16 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(60.1)) == [
         .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "max_age"),
-      ])
+      ]
+    )
     #expect(
       lifecycle.timerFired(.grace, at: Self.at(65)) == [
-        .endCalls(message: "the connection reached its maximum age (60s) and its grace period (5s) ended"),
+        .endCalls(
+          message: "the connection reached its maximum age (60s) and its grace period (5s) ended"
+        ),
         .schedule(.closeDeadline, after: .seconds(5)),
-      ])
+      ]
+    )
     #expect(lifecycle.streamClosed(1) == [.close, .schedule(.closeDeadline, after: .seconds(5))])
   }
 
@@ -194,12 +220,14 @@ struct ServerConnectionLifecycleTests {
       lifecycle.startDraining(.shutdown(gracePeriod: .seconds(30)), at: Self.at(1)) == [
         .sendShutdownNotice(pingData: Self.goAwayPing), .schedule(.goAwayPing, after: .seconds(20)),
         .schedule(.grace, after: .seconds(30)),
-      ])
+      ]
+    )
     #expect(lifecycle.pingReceived(data: 1, ack: true, at: Self.at(1.1)) == [])
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(1.2)) == [
         .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"),
-      ])
+      ]
+    )
   }
 
   @Test("Without the PING's ACK the final GOAWAY goes out after the keepalive timeout")
@@ -210,7 +238,8 @@ struct ServerConnectionLifecycleTests {
       lifecycle.timerFired(.goAwayPing, at: Self.at(20)) == [
         .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
-      ])
+      ]
+    )
   }
 
   @Test("A stream opened before the final GOAWAY keeps the connection open until it closes")
@@ -220,7 +249,9 @@ struct ServerConnectionLifecycleTests {
     _ = lifecycle.streamOpened(1)
     #expect(lifecycle.streamClosed(1) == [])
     _ = lifecycle.streamOpened(3)
-    #expect(!lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(0.1)).contains(.close))
+    #expect(
+      !lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(0.1)).contains(.close)
+    )
     #expect(lifecycle.streamClosed(3) == [.close, .schedule(.closeDeadline, after: .seconds(5))])
   }
 
@@ -232,8 +263,10 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.timerFired(.grace, at: Self.at(3)) == [
         .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"),
-        .endCalls(message: "the server is shutting down"), .schedule(.closeDeadline, after: .seconds(5)),
-      ])
+        .endCalls(message: "the server is shutting down"),
+        .schedule(.closeDeadline, after: .seconds(5)),
+      ]
+    )
   }
 
   @Test("Shutdown during a maximum-age drain shortens the grace period")
@@ -247,7 +280,8 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.startDraining(.shutdown(gracePeriod: .seconds(10)), at: Self.at(61)) == [
         .schedule(.grace, after: .seconds(10))
-      ])
+      ]
+    )
   }
 
   @Test("A peer that does not close after the connection finished is aborted at the deadline")
@@ -258,6 +292,7 @@ struct ServerConnectionLifecycleTests {
     #expect(
       lifecycle.timerFired(.closeDeadline, at: Self.at(5.1)) == [
         .abort(message: "the connection did not finish closing within 5s")
-      ])
+      ]
+    )
   }
 }

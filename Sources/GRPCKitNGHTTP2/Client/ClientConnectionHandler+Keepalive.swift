@@ -9,8 +9,11 @@ extension ClientConnectionHandler {
   func startKeepalive() {
     guard self.keepalive == nil, let interval = self.keepaliveInterval?.current else { return }
     let keepalive = Keepalive(
-      interval: interval, timeout: self.configuration.keepalive.timeout,
-      pingData: .random(in: .min ... .max), now: .now)
+      interval: interval,
+      timeout: self.configuration.keepalive.timeout,
+      pingData: .random(in: .min ... .max),
+      now: .now
+    )
     self.keepalive = keepalive
     self.perform(keepalive.start())
   }
@@ -23,7 +26,8 @@ extension ClientConnectionHandler {
   /// A GOAWAY "too_many_pings" from the server: later connections ping half as often.
   func receivedGoAway(errorCode: UInt32, debugData: String) {
     guard errorCode != 0 else { return }
-    self.goAwayError = "GOAWAY with HTTP/2 error \(errorCode)" + (debugData.isEmpty ? "" : " (\(debugData))")
+    self.goAwayError =
+      "GOAWAY with HTTP/2 error \(errorCode)" + (debugData.isEmpty ? "" : " (\(debugData))")
     if errorCode == Self.enhanceYourCalm, debugData == "too_many_pings" {
       self.keepaliveInterval?.double()
     }
@@ -39,7 +43,9 @@ extension ClientConnectionHandler {
     guard self.keepalive != nil else { return }
     switch timer {
     case .keepalive:
-      let mayPing = self.streams.values.contains { !$0.finished } || self.configuration.keepalive.permitWithoutCalls
+      let mayPing =
+        self.streams.values.contains { !$0.finished }
+        || self.configuration.keepalive.permitWithoutCalls
       self.perform(self.keepalive!.timerFired(at: .now, mayPing: mayPing))
       self.flush()
     case .keepaliveTimeout:
@@ -57,7 +63,9 @@ extension ClientConnectionHandler {
       case .schedule(let timer, let delay):
         guard let eventLoop = self.context?.eventLoop else { continue }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        self.timers.schedule(timer, after: delay, on: eventLoop) { loopBound.value.timerFired(timer) }
+        self.timers.schedule(timer, after: delay, on: eventLoop) {
+          loopBound.value.timerFired(timer)
+        }
       case .cancel(let timer):
         self.timers.cancel(timer)
       case .sendPing(let data):

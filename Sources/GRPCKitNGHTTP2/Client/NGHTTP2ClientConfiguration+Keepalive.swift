@@ -26,7 +26,11 @@ extension NGHTTP2ClientConfiguration {
     ///   - interval: Quiet time before a PING; `nil` for none.
     ///   - timeout: Time for the server to answer.
     ///   - permitWithoutCalls: Whether to ping while no call is open.
-    public init(interval: Duration? = nil, timeout: Duration = .seconds(20), permitWithoutCalls: Bool = false) {
+    public init(
+      interval: Duration? = nil,
+      timeout: Duration = .seconds(20),
+      permitWithoutCalls: Bool = false
+    ) {
       self.interval = interval
       self.timeout = timeout
       self.permitWithoutCalls = permitWithoutCalls

@@ -12,7 +12,10 @@ struct ConnectionTimers {
     fire: @escaping @Sendable () -> Void
   ) {
     self.scheduled[timer]?.cancel()
-    self.scheduled[timer] = eventLoop.scheduleTask(in: .nanoseconds(delay.saturatingNanoseconds), fire)
+    self.scheduled[timer] = eventLoop.scheduleTask(
+      in: .nanoseconds(delay.saturatingNanoseconds),
+      fire
+    )
   }
 
   mutating func cancel(_ timer: ConnectionTimer) {

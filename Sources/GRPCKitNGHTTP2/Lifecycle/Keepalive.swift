@@ -38,7 +38,10 @@ struct Keepalive: Hashable, Sendable {
   ///
   /// - Parameter mayPing: false when pinging is not allowed now (a client without calls that
   ///   may not ping without calls); the check runs again one interval later.
-  mutating func timerFired(at now: ContinuousClock.Instant, mayPing: Bool) -> [ConnectionLifecycleAction] {
+  mutating func timerFired(
+    at now: ContinuousClock.Instant,
+    mayPing: Bool
+  ) -> [ConnectionLifecycleAction] {
     guard !self.awaitingAck else { return [] }
     let quiet = self.lastRead.duration(to: now)
     if quiet < self.interval { return [.schedule(.keepalive, after: self.interval - quiet)] }

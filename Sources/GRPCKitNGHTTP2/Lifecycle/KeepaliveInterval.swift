@@ -18,7 +18,10 @@ final class KeepaliveInterval: Sendable {
     while true {
       let doubled = value > Int64.max / 2 ? Int64.max : value * 2
       let (exchanged, original) = self.nanoseconds.compareExchange(
-        expected: value, desired: doubled, ordering: .relaxed)
+        expected: value,
+        desired: doubled,
+        ordering: .relaxed
+      )
       if exchanged { return }
       value = original
     }

@@ -76,7 +76,11 @@ struct ServerConnectionLifecycle: Sendable {
     self.ageJitter = ageJitter
     if let interval = configuration.keepaliveInterval {
       self.keepalive = Keepalive(
-        interval: interval, timeout: configuration.keepaliveTimeout, pingData: keepalivePingData, now: now)
+        interval: interval,
+        timeout: configuration.keepaliveTimeout,
+        pingData: keepalivePingData,
+        now: now
+      )
     }
   }
 
@@ -87,7 +91,9 @@ struct ServerConnectionLifecycle: Sendable {
   func start() -> [ConnectionLifecycleAction] {
     var actions = self.keepalive?.start() ?? []
     if let idle = self.configuration.maximumIdle { actions.append(.schedule(.idle, after: idle)) }
-    if let age = self.configuration.maximumAge { actions.append(.schedule(.age, after: age * (1 + self.ageJitter))) }
+    if let age = self.configuration.maximumAge {
+      actions.append(.schedule(.age, after: age * (1 + self.ageJitter)))
+    }
     return actions
   }
 
@@ -125,7 +131,11 @@ struct ServerConnectionLifecycle: Sendable {
   }
 
   /// The client sent a PING (`ack` false) or acknowledged one of ours.
-  mutating func pingReceived(data: UInt64, ack: Bool, at now: ContinuousClock.Instant) -> [ConnectionLifecycleAction] {
+  mutating func pingReceived(
+    data: UInt64,
+    ack: Bool,
+    at now: ContinuousClock.Instant
+  ) -> [ConnectionLifecycleAction] {
     if ack {
       guard data == self.goAwayPingData, case .draining(false, _) = self.phase else { return [] }
       return self.sendFinalGoAway()
@@ -137,11 +147,15 @@ struct ServerConnectionLifecycle: Sendable {
     if let last = self.lastPingReceived, last.duration(to: now) < minimum { self.pingStrikes += 1 }
     self.lastPingReceived = now
     guard self.pingStrikes > self.configuration.maximumPingStrikes else { return [] }
-    return [.sendGoAway(errorCode: Self.enhanceYourCalm, debugData: "too_many_pings")] + self.finish()
+    return [.sendGoAway(errorCode: Self.enhanceYourCalm, debugData: "too_many_pings")]
+      + self.finish()
   }
 
   /// Starts a graceful close, or shortens the grace period of one in progress.
-  mutating func startDraining(_ reason: DrainReason, at now: ContinuousClock.Instant) -> [ConnectionLifecycleAction] {
+  mutating func startDraining(
+    _ reason: DrainReason,
+    at now: ContinuousClock.Instant
+  ) -> [ConnectionLifecycleAction] {
     var actions: [ConnectionLifecycleAction] = []
     switch self.phase {
     case .closed:
@@ -167,11 +181,16 @@ struct ServerConnectionLifecycle: Sendable {
     case .idle: grace = nil
     case .age:
       grace = self.configuration.maximumAgeGrace.map {
-        ($0, "the connection reached its maximum age (\(self.configuration.maximumAge?.secondsDescription ?? "")) and its grace period (\($0.secondsDescription)) ended")
+        (
+          $0,
+          "the connection reached its maximum age (\(self.configuration.maximumAge?.secondsDescription ?? "")) and its grace period (\($0.secondsDescription)) ended"
+        )
       }
     case .shutdown(let period): grace = (period, "the server is shutting down")
     }
-    if let (period, message) = grace, self.phase != .draining(finalGoAwaySent: true, callsEnded: true) {
+    if let (period, message) = grace,
+      self.phase != .draining(finalGoAwaySent: true, callsEnded: true)
+    {
       let deadline = now.advanced(by: period)
       if self.graceDeadline.map({ deadline < $0 }) ?? true {
         self.graceDeadline = deadline
@@ -183,7 +202,10 @@ struct ServerConnectionLifecycle: Sendable {
   }
 
   /// A timer the handler scheduled fired.
-  mutating func timerFired(_ timer: ConnectionTimer, at now: ContinuousClock.Instant) -> [ConnectionLifecycleAction] {
+  mutating func timerFired(
+    _ timer: ConnectionTimer,
+    at now: ContinuousClock.Instant
+  ) -> [ConnectionLifecycleAction] {
     switch timer {
     case .keepalive:
       guard self.phase != .closed else { return [] }
@@ -205,14 +227,24 @@ struct ServerConnectionLifecycle: Sendable {
       var actions = finalGoAwaySent ? [] : self.sendFinalGoAway()
       guard case .draining = self.phase else { return actions }
       self.phase = .draining(finalGoAwaySent: true, callsEnded: true)
-      actions += [.endCalls(message: self.graceMessage), .schedule(.closeDeadline, after: self.configuration.closeTimeout)]
+      actions += [
+        .endCalls(message: self.graceMessage),
+        .schedule(.closeDeadline, after: self.configuration.closeTimeout),
+      ]
       return actions
     case .closeDeadline:
-      guard self.phase == .closed || self.phase == .draining(finalGoAwaySent: true, callsEnded: true) else {
+      guard
+        self.phase == .closed || self.phase == .draining(finalGoAwaySent: true, callsEnded: true)
+      else {
         return []
       }
       self.phase = .closed
-      return [.abort(message: "the connection did not finish closing within \(self.configuration.closeTimeout.secondsDescription)")]
+      return [
+        .abort(
+          message:
+            "the connection did not finish closing within \(self.configuration.closeTimeout.secondsDescription)"
+        )
+      ]
     }
   }
 

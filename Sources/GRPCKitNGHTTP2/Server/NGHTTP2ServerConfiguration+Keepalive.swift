@@ -50,7 +50,11 @@ extension NGHTTP2ServerConfiguration {
     ///   - minimumInterval: The shortest accepted interval between client PINGs.
     ///   - permitWithoutCalls: Whether PINGs without open calls are accepted.
     ///   - maximumStrikes: Too-early PINGs tolerated.
-    public init(minimumInterval: Duration = .seconds(300), permitWithoutCalls: Bool = false, maximumStrikes: Int = 2) {
+    public init(
+      minimumInterval: Duration = .seconds(300),
+      permitWithoutCalls: Bool = false,
+      maximumStrikes: Int = 2
+    ) {
       self.minimumInterval = minimumInterval
       self.permitWithoutCalls = permitWithoutCalls
       self.maximumStrikes = maximumStrikes

@@ -6,7 +6,9 @@ import NIOCore
 extension ServerConnectionHandler {
   /// Starts the lifecycle timers once the connection is active.
   func startLifecycle() {
-    guard !self.lifecycleStarted, let context = self.context, context.channel.isActive else { return }
+    guard !self.lifecycleStarted, let context = self.context, context.channel.isActive else {
+      return
+    }
     self.lifecycleStarted = true
     self.perform(self.lifecycle.start())
     if let gracePeriod = self.connections.add(self, eventLoop: context.eventLoop) {
@@ -56,14 +58,19 @@ extension ServerConnectionHandler {
         self.session?.submitGoAway(lastStreamID: nil, errorCode: errorCode, debugData: debugData)
         if errorCode != 0 {
           self.logger.debug(
-            "closing connection", metadata: ["grpc.peer": "\(self.peer)", "grpc.goaway": "\(debugData)"])
+            "closing connection",
+            metadata: ["grpc.peer": "\(self.peer)", "grpc.goaway": "\(debugData)"]
+          )
         }
       case .endCalls(let message):
         self.endOpenCalls(RPCError(code: .unavailable, message: message))
       case .close:
         self.closeRequested = true
       case .abort(let message):
-        self.logger.debug("closing connection", metadata: ["grpc.peer": "\(self.peer)", "grpc.reason": "\(message)"])
+        self.logger.debug(
+          "closing connection",
+          metadata: ["grpc.peer": "\(self.peer)", "grpc.reason": "\(message)"]
+        )
         self.tearDown(reason: RPCError(code: .unavailable, message: message))
         self.context?.close(promise: nil)
       }
