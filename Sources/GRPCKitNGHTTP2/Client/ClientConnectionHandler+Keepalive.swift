@@ -4,8 +4,6 @@ import NIOCore
 // Client keepalive: a PING after the configured quiet time (while calls are open, or always if
 // permitted); a server that answers nothing in time is gone, and the connection's calls fail.
 extension ClientConnectionHandler {
-  static let enhanceYourCalm: UInt32 = 0xb
-
   func startKeepalive() {
     guard self.keepalive == nil, let interval = self.keepaliveInterval?.current else { return }
     let keepalive = Keepalive(
@@ -28,7 +26,7 @@ extension ClientConnectionHandler {
     guard errorCode != 0 else { return }
     self.goAwayError =
       "GOAWAY with HTTP/2 error \(errorCode)" + (debugData.isEmpty ? "" : " (\(debugData))")
-    if errorCode == Self.enhanceYourCalm, debugData == "too_many_pings" {
+    if errorCode == HTTP2ErrorCode.enhanceYourCalm, debugData == "too_many_pings" {
       self.keepaliveInterval?.double()
     }
   }

@@ -1,5 +1,5 @@
 /// A timer a connection's lifecycle state machine asks its handler to run.
-enum ConnectionTimer: Hashable, Sendable, CaseIterable {
+enum ConnectionTimer: Hashable, Sendable {
   /// Checks whether the connection has been quiet for the keepalive interval.
   case keepalive
   /// Waits for anything from the peer after a keepalive PING.
@@ -35,4 +35,10 @@ enum ConnectionLifecycleAction: Hashable, Sendable {
   case close
   /// Closes at once: the peer is gone or did not close; open calls end with `UNAVAILABLE`.
   case abort(message: String)
+}
+
+/// HTTP/2 error codes the lifecycle sends or recognises (RFC 9113 section 7).
+enum HTTP2ErrorCode {
+  /// GOAWAY from a peer that is being sent too much (with "too_many_pings": too many PINGs).
+  static let enhanceYourCalm: UInt32 = 0xb
 }

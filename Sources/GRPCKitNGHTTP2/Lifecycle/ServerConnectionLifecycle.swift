@@ -35,7 +35,6 @@ struct ServerConnectionLifecycle: Sendable {
 
   /// gRFC A8: without calls, and unless permitted, a client may ping once per two hours.
   static let pingIntervalWithoutCalls: Duration = .seconds(7200)
-  static let enhanceYourCalm: UInt32 = 0xb
 
   private enum Phase: Hashable {
     case active
@@ -83,9 +82,6 @@ struct ServerConnectionLifecycle: Sendable {
       )
     }
   }
-
-  /// True once a graceful close has started or the connection is finished.
-  var isClosing: Bool { self.phase != .active }
 
   /// The connection became active: starts the keepalive, idle and age timers.
   func start() -> [ConnectionLifecycleAction] {
@@ -147,7 +143,7 @@ struct ServerConnectionLifecycle: Sendable {
     if let last = self.lastPingReceived, last.duration(to: now) < minimum { self.pingStrikes += 1 }
     self.lastPingReceived = now
     guard self.pingStrikes > self.configuration.maximumPingStrikes else { return [] }
-    return [.sendGoAway(errorCode: Self.enhanceYourCalm, debugData: "too_many_pings")]
+    return [.sendGoAway(errorCode: HTTP2ErrorCode.enhanceYourCalm, debugData: "too_many_pings")]
       + self.finish()
   }
 
