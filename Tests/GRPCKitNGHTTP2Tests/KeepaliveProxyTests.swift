@@ -77,17 +77,19 @@ struct KeepaliveProxyTests {
   @Test("Keepalive PINGs from both sides keep an idle call open across several intervals")
   func idleCallSurvivesKeepalive() async throws {
     var serverConfiguration = NGHTTP2ServerConfiguration()
-    serverConfiguration.keepalive = .init(interval: .milliseconds(150), timeout: .seconds(1))
-    serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(100))
+    serverConfiguration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(2))
+    serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(10))
     try await withControlledTestServer(configuration: serverConfiguration) { server in
       var configuration = NGHTTP2ClientConfiguration()
-      configuration.keepalive = .init(interval: .milliseconds(150), timeout: .seconds(1))
+      configuration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(2))
       try await withEchoClient(port: server.port, configuration: configuration) { echo in
         try await echo.update { writer, responses in
           var iterator = responses.makeAsyncIterator()
           try await writer.write(Echo_EchoRequest(text: "first"))
           #expect(try await iterator.next()?.text == "first")
-          try await Task.sleep(for: .milliseconds(1200))  // eight intervals without a message
+          // Longer than a keepalive timeout: had a PING gone unanswered, the connection would
+          // be closed by now.
+          try await Task.sleep(for: .seconds(3))
           try await writer.write(Echo_EchoRequest(text: "second"))
           #expect(try await iterator.next()?.text == "second")
           writer.finish()

@@ -70,12 +70,12 @@ struct ServerConnectionLifecycleRawPeerTests {
         let goAway = events.first { $0.name == "goaway" }
         #expect(goAway?.errorCode == 0xb, "\(events)")
         #expect(goAway?.debug == "too_many_pings")
-        // The first PING is fine and two more are tolerated strikes; nghttp2 acknowledges the
-        // fourth before the policy sees it, so three or four ACKs come before the GOAWAY.
+        // The first PING is fine and two more are tolerated strikes. (nghttp2 acknowledges every
+        // PING of a read before the policy sees them, so more ACKs may precede the GOAWAY.)
         let acks = events.prefix { $0.name != "goaway" }.filter {
           $0.name == "ping" && $0.ack == true
         }
-        #expect((3 ... 4).contains(acks.count), "\(events)")
+        #expect(acks.count >= 3, "\(events)")
         #expect(events.last?.name == "closed", "\(events)")
       }
     }
