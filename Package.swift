@@ -94,7 +94,7 @@ let package = Package(
     .target(
       name: "GRPCTestSupport",
       dependencies: [
-        "GRPCKit", "GRPCKitNGHTTP2",
+        "GRPCKit", "GRPCKitNGHTTP2", "CZlib",
         .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["Python"],

@@ -1,14 +1,14 @@
-import GRPCKit
+package import GRPCKit
 
 /// The compression of one server call, negotiated from its request headers and the server's
 /// configuration: how requests arrive, and what responses may be compressed with.
-struct ServerCallCompression: Equatable {
+package struct ServerCallCompression: Equatable {
   /// The request messages' encoding (`grpc-encoding`).
-  let requestEncoding: CompressionAlgorithm
+  package let requestEncoding: CompressionAlgorithm
   /// Algorithms the client accepts (`grpc-accept-encoding`) that the server has enabled.
-  let acceptedByClient: [CompressionAlgorithm]
+  package let acceptedByClient: [CompressionAlgorithm]
   /// The response encoding the server's policy picks, before a handler's override.
-  let policyResponseEncoding: CompressionAlgorithm
+  package let policyResponseEncoding: CompressionAlgorithm
 
   /// Negotiates a call.
   ///
@@ -19,7 +19,7 @@ struct ServerCallCompression: Equatable {
   ///   - policy: The server's response compression policy.
   /// - Throws: ``RPCError`` with `UNIMPLEMENTED` for a request encoding that is unknown or not
   ///   enabled, naming it and the supported ones.
-  init(
+  package init(
     encoding: String?,
     acceptEncoding: String?,
     enabled: [CompressionAlgorithm],
@@ -51,12 +51,12 @@ struct ServerCallCompression: Equatable {
   }
 
   /// True when no response of this call can be compressed, whatever the handler asks for.
-  var responsesNeverCompressed: Bool { self.acceptedByClient.isEmpty }
+  package var responsesNeverCompressed: Bool { self.acceptedByClient.isEmpty }
 
   /// The response encoding, given the handler's override (``ServerContext/responseCompression``):
   /// the override if the client accepts it, identity if it does not, the policy's choice without
   /// one.
-  func responseEncoding(override: CompressionAlgorithm?) -> CompressionAlgorithm {
+  package func responseEncoding(override: CompressionAlgorithm?) -> CompressionAlgorithm {
     guard let override else { return self.policyResponseEncoding }
     return self.acceptedByClient.contains(override) ? override : .identity
   }
