@@ -15,9 +15,10 @@ client: sends the message as a request (h2c, prior knowledge, flow control respe
 sending once the response ends, and prints one JSON line:
     {"headers": [[k, v], ...] | null, "trailers": [[k, v], ...] | null, "reset": CODE | null,
      "sent": BYTES_OF_BODY_SENT, "body": BYTES_OF_BODY, "elapsed_ms": N, "timed_out": bool}
-server: prints `{"event":"listening","port":N}`, answers every request with response headers,
-the message, and trailers `grpc-status: 0`; prints `{"event":"reset","error_code":N,"sent":B,
-"body":B}` when the client resets a stream, and `{"event":"served","body":B}` when all was sent.
+server: prints `{"event":"listening","port":N}`, answers every request with response headers
+and the message, prints `{"event":"served","body":B}` once it is sent, and leaves the stream
+open: the client has to end it. Prints `{"event":"reset","error_code":N,"sent":B,"body":B}`
+when the client resets a stream.
 Runs until SIGTERM or SIGINT (exit 0); with `--watch-parent` also once its parent exits.
 """
 
@@ -144,10 +145,9 @@ def serve_connection(sock, args, body):
         while True:
             for stream_id, sender in list(senders.items()):
                 sender.pump()
-                if sender.sent == len(body):
-                    conn.send_headers(stream_id, [("grpc-status", "0")], end_stream=True)
+                if sender.sent == len(body) and not sender.done:
+                    sender.done = True
                     emit({"event": "served", "body": len(body)})
-                    del senders[stream_id]
             sock.sendall(conn.data_to_send())
             chunk = sock.recv(65536)
             if not chunk:
