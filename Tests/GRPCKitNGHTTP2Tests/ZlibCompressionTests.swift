@@ -10,17 +10,25 @@ struct ZlibCompressionTests {
   static let algorithms: [CompressionAlgorithm] = [.gzip, .deflate]
   static let sizes = [0, 1, 100, 4 << 10, 64 << 10, 1 << 20, 5 << 20]
 
-  /// Bytes that compress somewhat but not trivially: a repeating text with a counter.
-  static func sample(count: Int) -> [UInt8] {
+  /// Bytes that compress somewhat but not trivially: a repeating text with a counter. Built
+  /// once (5 MiB); `sample(count:)` takes a prefix.
+  static let samples: [UInt8] = {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(count + 32)
+    bytes.reserveCapacity((5 << 20) + 32)
     var index = 0
-    while bytes.count < count {
+    while bytes.count < 5 << 20 {
       bytes.append(contentsOf: "message \(index) of the sample; ".utf8)
       index += 1
     }
-    return Array(bytes.prefix(count))
-  }
+    return bytes
+  }()
+  /// 100 MiB of zeros compressed, per algorithm, built once.
+  static let bombs: [CompressionAlgorithm: [UInt8]] = [
+    .gzip: CompressedZeros.make(count: 100 << 20, algorithm: .gzip),
+    .deflate: CompressedZeros.make(count: 100 << 20, algorithm: .deflate),
+  ]
+
+  static func sample(count: Int) -> [UInt8] { Array(Self.samples.prefix(count)) }
 
   static func compress(_ input: [UInt8], _ algorithm: CompressionAlgorithm) throws -> [UInt8] {
     let compressor = try #require(MessageCompressor(algorithm: algorithm))
@@ -81,7 +89,7 @@ struct ZlibCompressionTests {
 
   @Test("100 MiB of zeros in ~100 KB is RESOURCE_EXHAUSTED at the 4 MiB limit", arguments: algorithms)
   func zipBomb(algorithm: CompressionAlgorithm) throws {
-    let bomb = CompressedZeros.make(count: 100 << 20, algorithm: algorithm)
+    let bomb = try #require(Self.bombs[algorithm])
     #expect(bomb.count < 200 << 10)
     #expect {
       _ = try Self.decompress(bomb, algorithm, limit: 4 << 20)
@@ -95,7 +103,7 @@ struct ZlibCompressionTests {
   func stopsAtLimit(algorithm: CompressionAlgorithm) throws {
     // The first tenth of a 100 MiB bomb inflates to ~10 MiB and then ends abruptly: inflating
     // it all would report truncated data, stopping at the 4 MiB limit reports the limit.
-    let bomb = CompressedZeros.make(count: 100 << 20, algorithm: algorithm)
+    let bomb = try #require(Self.bombs[algorithm])
     let head = Array(bomb.prefix(bomb.count / 10))
     #expect {
       _ = try Self.decompress(head, algorithm, limit: 64 << 20)

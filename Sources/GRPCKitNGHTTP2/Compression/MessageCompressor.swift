@@ -2,11 +2,13 @@ import CZlib
 package import GRPCKit
 package import NIOCore
 
-/// Compresses whole gRPC messages, one at a time, with gzip or deflate. One instance keeps its
-/// zlib state for the life of a stream direction and resets it between messages.
+/// Compresses whole gRPC messages, one at a time, with gzip or deflate, resetting its zlib
+/// state between messages so that one instance serves any number of them.
 ///
-/// Not thread-safe: one owner at a time (``OutboundMessageCompressor`` guards it with a lock).
-package final class MessageCompressor {
+/// Not thread-safe: one user at a time.
+// @unchecked: an instance is either idle in ``MessageCompressorPool`` (behind its lock) or
+// borrowed by exactly one writer for one message; it is never used by two threads at once.
+package final class MessageCompressor: @unchecked Sendable {
   /// The encoding it produces.
   package let algorithm: CompressionAlgorithm
   private let stream: UnsafeMutablePointer<z_stream>

@@ -1,31 +1,17 @@
 import GRPCKit
 import NIOCore
-import Synchronization
 
 /// Frames compressed messages for one stream direction: serializes a message into a scratch
-/// buffer, compresses it behind a prefix with the compressed flag set, and keeps both the zlib
-/// state and the scratch buffer for the next message.
-///
-/// Used from the writing task; the lock only guards against two tasks writing to one stream.
-final class OutboundMessageCompressor: Sendable {
-  // @unchecked: the compressor (a zlib stream) is only used inside `state`'s lock, by one
-  // writer at a time; the checker cannot see that the writer's `encode` closure never keeps it.
-  private struct State: @unchecked Sendable {
-    let compressor: MessageCompressor
-    var scratch: [UInt8] = []
-  }
-
+/// buffer and compresses it, with a compressor borrowed from ``MessageCompressorPool``, behind
+/// a prefix with the compressed flag set.
+struct OutboundMessageCompressor: Sendable {
   /// The encoding it produces.
   let algorithm: CompressionAlgorithm
-  private let state: Mutex<State>
-  /// Scratch buffers up to this size are kept for the next message.
-  private static let retainedScratchSize = 64 << 10
 
   /// Creates a compressor; `nil` for `identity` or an encoding zlib does not implement.
   init?(algorithm: CompressionAlgorithm) {
-    guard let compressor = MessageCompressor(algorithm: algorithm) else { return nil }
+    guard Zlib.windowBits(for: algorithm) != nil else { return nil }
     self.algorithm = algorithm
-    self.state = Mutex(State(compressor: compressor))
   }
 
   /// Serializes one message with `encode` and returns it compressed and framed (flag 1, length
@@ -37,24 +23,20 @@ final class OutboundMessageCompressor: Sendable {
     allocator: ByteBufferAllocator,
     encode: (UnsafeMutableRawBufferPointer) -> Void
   ) throws(RPCError) -> ByteBuffer {
-    try self.state.withLock { (state) throws(RPCError) -> ByteBuffer in
-      if state.scratch.count < size { state.scratch = [UInt8](repeating: 0, count: size) }
-      defer { if state.scratch.count > Self.retainedScratchSize { state.scratch = [] } }
-      let compressor = state.compressor
-      let result = state.scratch.withUnsafeMutableBytes { scratch in
-        Result { () throws(RPCError) -> ByteBuffer in
-          let message = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<size])
-          encode(message)
-          var buffer = allocator.buffer(capacity: MessageFraming.prefixSize + size / 2 + 64)
-          buffer.moveWriterIndex(forwardBy: MessageFraming.prefixSize)
-          let length = try compressor.compress(UnsafeRawBufferPointer(message), into: &buffer)
-          buffer.withUnsafeMutableReadableBytes { raw in
-            MessageFraming.writePrefix(length: length, compressed: true, into: raw)
-          }
-          return buffer
-        }
-      }
-      return try result.get()
+    let message = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
+    defer { message.deallocate() }
+    encode(message)
+    var buffer = allocator.buffer(capacity: MessageFraming.prefixSize + size / 2 + 64)
+    buffer.moveWriterIndex(forwardBy: MessageFraming.prefixSize)
+    let length = try MessageCompressorPool.shared.withCompressor(self.algorithm) { (compressor) throws(RPCError) in
+      try compressor.compress(UnsafeRawBufferPointer(message), into: &buffer)
     }
+    guard let length else {
+      throw RPCError(code: .internal, message: "could not create a \(self.algorithm) compressor")
+    }
+    buffer.withUnsafeMutableReadableBytes { raw in
+      MessageFraming.writePrefix(length: length, compressed: true, into: raw)
+    }
+    return buffer
   }
 }
