@@ -6,7 +6,7 @@ package import NIOCore
 /// state between messages so that one instance serves any number of them.
 ///
 /// Not thread-safe: one user at a time.
-// @unchecked: an instance is either idle in ``MessageCompressorPool`` (behind its lock) or
+// @unchecked: an instance is either idle in ``ZlibCodecPool`` (behind its lock) or
 // borrowed by exactly one writer for one message; it is never used by two threads at once.
 package final class MessageCompressor: @unchecked Sendable {
   /// The encoding it produces.

@@ -5,9 +5,11 @@ package import GRPCKit
 /// than a limit: a message that would inflate past it is rejected after at most `limit + 1`
 /// output bytes, however small its compressed form (a "zip bomb").
 ///
-/// One instance keeps its zlib state and a small output buffer for the life of a stream
-/// direction. Not thread-safe: it lives on its connection's loop.
-package final class MessageDecompressor {
+/// It resets its zlib state between messages and keeps an output buffer of up to 64 KiB for
+/// the next one. Not thread-safe: one user at a time.
+// @unchecked: an instance is either idle in ``ZlibCodecPool`` (behind its lock) or borrowed by
+// exactly one stream for one message; it is never used by two threads at once.
+package final class MessageDecompressor: @unchecked Sendable {
   /// The encoding it reads.
   package let algorithm: CompressionAlgorithm
   private let stream: UnsafeMutablePointer<z_stream>

@@ -2,7 +2,7 @@ import GRPCKit
 import NIOCore
 
 /// Frames compressed messages for one stream direction: serializes a message into a scratch
-/// buffer and compresses it, with a compressor borrowed from ``MessageCompressorPool``, behind
+/// buffer and compresses it, with a compressor borrowed from ``ZlibCodecPool``, behind
 /// a prefix with the compressed flag set.
 struct OutboundMessageCompressor: Sendable {
   /// The encoding it produces.
@@ -28,7 +28,7 @@ struct OutboundMessageCompressor: Sendable {
     encode(message)
     var buffer = allocator.buffer(capacity: MessageFraming.prefixSize + size / 2 + 64)
     buffer.moveWriterIndex(forwardBy: MessageFraming.prefixSize)
-    let length = try MessageCompressorPool.shared.withCompressor(self.algorithm) { (compressor) throws(RPCError) in
+    let length = try ZlibCodecPool.compressors.withCodec(self.algorithm) { (compressor) throws(RPCError) in
       try compressor.compress(UnsafeRawBufferPointer(message), into: &buffer)
     }
     guard let length else {

@@ -10,7 +10,7 @@ import NIOCore
 /// after one window.
 struct InboundStreamFlow {
   private var deframer: MessageDeframer
-  private var decompressor: MessageDecompressor?
+  private var encoding: CompressionAlgorithm
   private var withholding = false
   private var withheldBytes = 0
 
@@ -20,13 +20,13 @@ struct InboundStreamFlow {
   ///   - encoding: The stream's `grpc-encoding`; `identity` admits no compressed message.
   init(maximumMessageSize: Int, encoding: CompressionAlgorithm = .identity) {
     self.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize)
-    self.decompressor = MessageDecompressor(algorithm: encoding)
+    self.encoding = encoding
   }
 
   /// Sets the stream's `grpc-encoding` once it is known (a client learns it from the response
   /// headers).
   mutating func setEncoding(_ encoding: CompressionAlgorithm) {
-    self.decompressor = MessageDecompressor(algorithm: encoding)
+    self.encoding = encoding
   }
 
   /// True when bytes of an incomplete message are buffered.
@@ -51,7 +51,7 @@ struct InboundStreamFlow {
     flowControl: any InboundFlowControl
   ) throws(RPCError) {
     var withhold = self.withholding
-    let decompressor = self.decompressor
+    let encoding = self.encoding
     let limit = self.deframer.maximumMessageSize
     try bytes.withUnsafeReadableBytes { (raw) throws(RPCError) in
       try self.deframer.process(raw) { (message, compressed) throws(RPCError) in
@@ -59,12 +59,15 @@ struct InboundStreamFlow {
           if !(try sink.receive(message, flowControl: flowControl)) { withhold = true }
           return
         }
-        guard let decompressor else {
+        // A decompressor is borrowed per message: idle streams hold no zlib state.
+        let delivered = try ZlibCodecPool.decompressors.withCodec(encoding) { (decompressor) throws(RPCError) in
+          try decompressor.decompress(message, limit: limit) { (plain) throws(RPCError) in
+            if !(try sink.receive(plain, flowControl: flowControl)) { withhold = true }
+          }
+        }
+        guard delivered != nil else {
           throw RPCError(
             code: .internal, message: "message has the compressed flag set but the stream has no grpc-encoding")
-        }
-        try decompressor.decompress(message, limit: limit) { (plain) throws(RPCError) in
-          if !(try sink.receive(plain, flowControl: flowControl)) { withhold = true }
         }
       }
     }
