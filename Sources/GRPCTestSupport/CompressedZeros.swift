@@ -1,9 +1,30 @@
 import CZlib
+import Foundation
 public import GRPCKit
 
 /// Builds a compressed message of zeros — a "zip bomb" — without holding the zeros: 100 MiB
 /// compress to about 100 KB.
 public enum CompressedZeros {
+  /// 100 MiB of zeros in gzip (about 100 KB), built once per process.
+  public static let gzipBomb = make(count: 100 << 20, algorithm: .gzip)
+  /// 100 MiB of zeros in deflate (about 100 KB), built once per process.
+  public static let deflateBomb = make(count: 100 << 20, algorithm: .deflate)
+
+  /// The 100 MiB bomb of `algorithm` (`.gzip` or `.deflate`).
+  public static func bomb(_ algorithm: CompressionAlgorithm) -> [UInt8] {
+    algorithm == .deflate ? deflateBomb : gzipBomb
+  }
+
+  /// Writes the 100 MiB bomb of `algorithm` to a new temporary file, for a peer process.
+  ///
+  /// - Returns: The file's path; the caller removes it.
+  public static func writeBomb(_ algorithm: CompressionAlgorithm) throws -> String {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("zip-bomb-\(algorithm.name)-\(UUID().uuidString)").path
+    try Data(bomb(algorithm)).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
   /// `count` zero bytes compressed as one gzip (`.gzip`) or zlib (`.deflate`) stream.
   ///
   /// - Parameters:

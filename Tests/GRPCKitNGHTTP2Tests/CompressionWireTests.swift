@@ -1,3 +1,4 @@
+import Foundation
 import GRPCKit
 import GRPCKitNGHTTP2
 import GRPCTestSupport
@@ -144,9 +145,12 @@ struct CompressionWireTests {
 
   @Test("A 100 MiB zip bomb request is RESOURCE_EXHAUSTED at once", arguments: [CompressionAlgorithm.gzip, .deflate])
   func zipBombRequest(algorithm: CompressionAlgorithm) async throws {
+    let bombFile = try CompressedZeros.writeBomb(algorithm)
+    defer { try? FileManager.default.removeItem(atPath: bombFile) }
     try await withTestServer(services: Self.services) { port in
       let process = try ExternalProcess.python(
-        script: "compressed_h2_peer.py", arguments: ["client", "--port", String(port), "--encoding", algorithm.name])
+        script: "compressed_h2_peer.py",
+        arguments: ["client", "--port", String(port), "--encoding", algorithm.name, "--body-file", bombFile])
       try await withExternalProcess(process) { peer in
         let result = try await peer.waitForJSONObject(timeout: .seconds(30))
         let trailers = (result["trailers"] as? [[String]]) ?? (result["headers"] as? [[String]]) ?? []
@@ -161,7 +165,10 @@ struct CompressionWireTests {
 
   @Test("A 100 MiB zip bomb response is RESOURCE_EXHAUSTED and the client cancels the stream")
   func zipBombResponse() async throws {
-    let process = try ExternalProcess.python(script: "compressed_h2_peer.py", arguments: ["server", "--watch-parent"])
+    let bombFile = try CompressedZeros.writeBomb(.gzip)
+    defer { try? FileManager.default.removeItem(atPath: bombFile) }
+    let process = try ExternalProcess.python(
+      script: "compressed_h2_peer.py", arguments: ["server", "--watch-parent", "--body-file", bombFile])
     try await withExternalProcess(process) { peer in
       let port = try await peer.waitForListeningPort()
       try await withEchoClient(port: port) { echo in

@@ -22,12 +22,6 @@ struct ZlibCompressionTests {
     }
     return bytes
   }()
-  /// 100 MiB of zeros compressed, per algorithm, built once.
-  static let bombs: [CompressionAlgorithm: [UInt8]] = [
-    .gzip: CompressedZeros.make(count: 100 << 20, algorithm: .gzip),
-    .deflate: CompressedZeros.make(count: 100 << 20, algorithm: .deflate),
-  ]
-
   static func sample(count: Int) -> [UInt8] { Array(Self.samples.prefix(count)) }
 
   static func compress(_ input: [UInt8], _ algorithm: CompressionAlgorithm) throws -> [UInt8] {
@@ -89,7 +83,7 @@ struct ZlibCompressionTests {
 
   @Test("100 MiB of zeros in ~100 KB is RESOURCE_EXHAUSTED at the 4 MiB limit", arguments: algorithms)
   func zipBomb(algorithm: CompressionAlgorithm) throws {
-    let bomb = try #require(Self.bombs[algorithm])
+    let bomb = CompressedZeros.bomb(algorithm)
     #expect(bomb.count < 200 << 10)
     #expect {
       _ = try Self.decompress(bomb, algorithm, limit: 4 << 20)
@@ -103,7 +97,7 @@ struct ZlibCompressionTests {
   func stopsAtLimit(algorithm: CompressionAlgorithm) throws {
     // The first tenth of a 100 MiB bomb inflates to ~10 MiB and then ends abruptly: inflating
     // it all would report truncated data, stopping at the 4 MiB limit reports the limit.
-    let bomb = try #require(Self.bombs[algorithm])
+    let bomb = CompressedZeros.bomb(algorithm)
     let head = Array(bomb.prefix(bomb.count / 10))
     #expect {
       _ = try Self.decompress(head, algorithm, limit: 64 << 20)

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """A raw HTTP/2 peer (Python `h2`) that sends one compressed gRPC message of zeros: a zip bomb.
 
-    python3 compressed_h2_peer.py client --port N [--path P] [--encoding gzip] [--zeros BYTES]
-        [--timeout S]
-    python3 compressed_h2_peer.py server [--port 0] [--encoding gzip] [--zeros BYTES]
-        [--watch-parent]
+    python3 compressed_h2_peer.py client --port N [--path P] [--encoding gzip]
+        [--zeros BYTES | --body-file PATH] [--timeout S]
+    python3 compressed_h2_peer.py server [--port 0] [--encoding gzip]
+        [--zeros BYTES | --body-file PATH] [--watch-parent]
 
 The message is BYTES zero bytes (default 100 MiB) compressed with zlib as the encoding says
 (`deflate`: zlib format; anything else: gzip format), streamed, so the peer never holds the
-zeros; 100 MiB come to about 100 KB. It is sent with the compressed flag set and the header
-`grpc-encoding: ENCODING` (any name, so unsupported ones can be tested).
+zeros; 100 MiB come to about 100 KB. With `--body-file` the compressed bytes are read from the
+file instead (the Swift tests pass the bomb they already built). It is sent with the
+compressed flag set and the header `grpc-encoding: ENCODING` (any name, so unsupported ones
+can be tested).
 
 client: sends the message as a request (h2c, prior knowledge, flow control respected), stops
 sending once the response ends, and prints one JSON line:
@@ -204,10 +206,16 @@ def main():
     parser.add_argument("--path", default="/echo.Echo/Get")
     parser.add_argument("--encoding", default="gzip")
     parser.add_argument("--zeros", type=int, default=100 << 20)
+    parser.add_argument("--body-file", help="the compressed message, instead of --zeros")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--watch-parent", action="store_true")
     args = parser.parse_args()
-    body = compressed_zeros(args.zeros, args.encoding)
+    if args.body_file:
+        with open(args.body_file, "rb") as file:
+            compressed = file.read()
+        body = struct.pack(">BI", 1, len(compressed)) + compressed
+    else:
+        body = compressed_zeros(args.zeros, args.encoding)
     return run_client(args, body) if args.mode == "client" else run_server(args, body)
 
 
