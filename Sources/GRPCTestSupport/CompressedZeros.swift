@@ -53,7 +53,7 @@ public enum CompressedZeros {
             stream.next_out = out.baseAddress
             stream.avail_out = UInt32(out.count)
             code = deflate(&stream, flush)
-            output.append(contentsOf: out[0..<(out.count - Int(stream.avail_out))])
+            output.append(contentsOf: out[0 ..< (out.count - Int(stream.avail_out))])
           }
         } while stream.avail_out == 0 || (flush == Z_FINISH && code != Z_STREAM_END)
       }

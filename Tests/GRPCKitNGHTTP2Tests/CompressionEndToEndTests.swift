@@ -24,17 +24,31 @@ struct CompressionEndToEndTests {
   }
 
   private func inspect(
-    _ client: GRPCClient, payload: [UInt8], text: String = "", options: CallOptions
+    _ client: GRPCClient,
+    payload: [UInt8],
+    text: String = "",
+    options: CallOptions
   ) async throws -> Echo_EchoResponse {
-    try await client.unary(CompressionProbeService.inspect, request: Echo_EchoRequest(text: text, payload: payload), options: options)
+    try await client.unary(
+      CompressionProbeService.inspect,
+      request: Echo_EchoRequest(text: text, payload: payload),
+      options: options
+    )
   }
 
-  @Test("Requests in gzip and deflate reach the handler decompressed, and the reply comes back", arguments: [
-    CompressionAlgorithm.gzip, .deflate,
-  ])
+  @Test(
+    "Requests in gzip and deflate reach the handler decompressed, and the reply comes back",
+    arguments: [
+      CompressionAlgorithm.gzip, .deflate,
+    ]
+  )
   func compressedRequest(algorithm: CompressionAlgorithm) async throws {
     try await withProbe { client, _ in
-      let reply = try await inspect(client, payload: Self.text, options: CallOptions(compression: algorithm))
+      let reply = try await inspect(
+        client,
+        payload: Self.text,
+        options: CallOptions(compression: algorithm)
+      )
       #expect(reply.text == algorithm.name)
       #expect(reply.payload == Self.text)
     }
@@ -49,7 +63,9 @@ struct CompressionEndToEndTests {
     }
   }
 
-  @Test("The server's limit applies to the decompressed request: compress true and false show on the wire")
+  @Test(
+    "The server's limit applies to the decompressed request: compress true and false show on the wire"
+  )
   func requestLimitAfterDecompression() async throws {
     var server = NGHTTP2ServerConfiguration()
     server.maximumReceiveMessageSize = 64 << 10
@@ -58,16 +74,24 @@ struct CompressionEndToEndTests {
       let options = CallOptions(compression: .gzip)
       // Compressed, the message is ~200 bytes: only its decompressed size is over the limit.
       await #expect {
-        let _: Echo_EchoResponse = try await client.clientStreaming(CompressionProbeService.inspect, options: options) {
-          (writer: RequestWriter<Echo_EchoRequest>) in try await writer.write(Echo_EchoRequest(payload: zeros))
+        let _: Echo_EchoResponse = try await client.clientStreaming(
+          CompressionProbeService.inspect,
+          options: options
+        ) {
+          (writer: RequestWriter<Echo_EchoRequest>) in
+          try await writer.write(Echo_EchoRequest(payload: zeros))
         }
       } throws: { error in
         (error as? RPCError)?.code == .resourceExhausted
-          && (error as? RPCError)?.message == "decompressed message exceeds the limit of 65536 bytes"
+          && (error as? RPCError)?.message
+            == "decompressed message exceeds the limit of 65536 bytes"
       }
       // Opted out, the message goes uncompressed and its length prefix is over the limit.
       await #expect {
-        let _: Echo_EchoResponse = try await client.clientStreaming(CompressionProbeService.inspect, options: options) {
+        let _: Echo_EchoResponse = try await client.clientStreaming(
+          CompressionProbeService.inspect,
+          options: options
+        ) {
           (writer: RequestWriter<Echo_EchoRequest>) in
           try await writer.write(Echo_EchoRequest(payload: zeros), compress: false)
         }
@@ -84,8 +108,11 @@ struct CompressionEndToEndTests {
       try await withEchoClient(port: port) { echo in
         try await echo.update(options: CallOptions(compression: .deflate)) { writer, responses in
           var iterator = responses.makeAsyncIterator()
-          for index in 0..<6 {
-            try await writer.write(Echo_EchoRequest(text: "m\(index)", payload: Self.text), compress: index % 2 == 0)
+          for index in 0 ..< 6 {
+            try await writer.write(
+              Echo_EchoRequest(text: "m\(index)", payload: Self.text),
+              compress: index % 2 == 0
+            )
             let reply = try await iterator.next()
             #expect(reply?.text == "m\(index)")
             #expect(reply?.payload == Self.text)
@@ -104,17 +131,26 @@ struct CompressionEndToEndTests {
     var client = NGHTTP2ClientConfiguration()
     client.maximumReceiveMessageSize = 64 << 10
     try await withProbe(server: server, client: client) { client, _ in
-      let small = try await inspect(client, payload: Self.text.prefix(1000).map { $0 }, options: CallOptions())
+      let small = try await inspect(
+        client,
+        payload: Self.text.prefix(1000).map { $0 },
+        options: CallOptions()
+      )
       #expect(small.payload.count == 1000)
       // The request (uncompressed) fits the server; the reply is ~200 bytes gzip-compressed.
       let zeros = [UInt8](repeating: 0, count: 60 << 10)
       let reply = try await inspect(client, payload: zeros, options: CallOptions())
       #expect(reply.payload == zeros)
       await #expect {
-        _ = try await inspect(client, payload: zeros, options: CallOptions(maximumReceiveMessageSize: 16 << 10))
+        _ = try await inspect(
+          client,
+          payload: zeros,
+          options: CallOptions(maximumReceiveMessageSize: 16 << 10)
+        )
       } throws: { error in
         (error as? RPCError)?.code == .resourceExhausted
-          && (error as? RPCError)?.message == "decompressed message exceeds the limit of 16384 bytes"
+          && (error as? RPCError)?.message
+            == "decompressed message exceeds the limit of 16384 bytes"
       }
     }
   }
@@ -130,7 +166,11 @@ struct CompressionEndToEndTests {
       // is rejected by its length prefix, not after decompression.
       let zeros = [UInt8](repeating: 0, count: 60 << 10)
       await #expect {
-        _ = try await inspect(client, payload: zeros, options: CallOptions(maximumReceiveMessageSize: 32 << 10))
+        _ = try await inspect(
+          client,
+          payload: zeros,
+          options: CallOptions(maximumReceiveMessageSize: 32 << 10)
+        )
       } throws: { error in
         (error as? RPCError)?.message.hasSuffix("bytes; limit 32768") == true
       }

@@ -32,7 +32,9 @@ struct ZlibCompressionTests {
   }
 
   static func decompress(
-    _ input: [UInt8], _ algorithm: CompressionAlgorithm, limit: Int = 64 << 20,
+    _ input: [UInt8],
+    _ algorithm: CompressionAlgorithm,
+    limit: Int = 64 << 20,
     using decompressor: MessageDecompressor? = nil
   ) throws -> [UInt8] {
     let decompressor = try decompressor ?? #require(MessageDecompressor(algorithm: algorithm))
@@ -65,11 +67,17 @@ struct ZlibCompressionTests {
       let input = Self.sample(count: size)
       var output = ByteBuffer()
       try input.withUnsafeBytes { raw in _ = try compressor.compress(raw, into: &output) }
-      #expect(try Self.decompress(Array(output.readableBytesView), algorithm, using: decompressor) == input)
+      #expect(
+        try Self.decompress(Array(output.readableBytesView), algorithm, using: decompressor)
+          == input
+      )
     }
   }
 
-  @Test("A message of exactly the limit is accepted; one byte more is RESOURCE_EXHAUSTED", arguments: algorithms)
+  @Test(
+    "A message of exactly the limit is accepted; one byte more is RESOURCE_EXHAUSTED",
+    arguments: algorithms
+  )
   func exactLimit(algorithm: CompressionAlgorithm) throws {
     let compressed = try Self.compress(Self.sample(count: 10_000), algorithm)
     #expect(try Self.decompress(compressed, algorithm, limit: 10_000).count == 10_000)
@@ -81,7 +89,10 @@ struct ZlibCompressionTests {
     }
   }
 
-  @Test("100 MiB of zeros in ~100 KB is RESOURCE_EXHAUSTED at the 4 MiB limit", arguments: algorithms)
+  @Test(
+    "100 MiB of zeros in ~100 KB is RESOURCE_EXHAUSTED at the 4 MiB limit",
+    arguments: algorithms
+  )
   func zipBomb(algorithm: CompressionAlgorithm) throws {
     let bomb = CompressedZeros.bomb(algorithm)
     #expect(bomb.count < 200 << 10)
@@ -89,11 +100,15 @@ struct ZlibCompressionTests {
       _ = try Self.decompress(bomb, algorithm, limit: 4 << 20)
     } throws: { error in
       (error as? RPCError)?.code == .resourceExhausted
-        && (error as? RPCError)?.message == "decompressed message exceeds the limit of 4194304 bytes"
+        && (error as? RPCError)?.message
+          == "decompressed message exceeds the limit of 4194304 bytes"
     }
   }
 
-  @Test("Decompression stops at the limit without reading the rest of the data", arguments: algorithms)
+  @Test(
+    "Decompression stops at the limit without reading the rest of the data",
+    arguments: algorithms
+  )
   func stopsAtLimit(algorithm: CompressionAlgorithm) throws {
     // The first tenth of a 100 MiB bomb inflates to ~10 MiB and then ends abruptly: inflating
     // it all would report truncated data, stopping at the 4 MiB limit reports the limit.
@@ -129,22 +144,29 @@ struct ZlibCompressionTests {
     #expect {
       _ = try Self.decompress(Array(compressed.dropLast(3)), algorithm)
     } throws: { error in
-      (error as? RPCError)?.code == .internal && (error as? RPCError)?.message.contains("truncated") == true
+      (error as? RPCError)?.code == .internal
+        && (error as? RPCError)?.message.contains("truncated") == true
     }
     #expect {
       _ = try Self.decompress(compressed + [1, 2], algorithm)
     } throws: { error in
       (error as? RPCError)?.code == .internal
-        && (error as? RPCError)?.message == "compressed message has 2 bytes after the end of its \(algorithm) data"
+        && (error as? RPCError)?.message
+          == "compressed message has 2 bytes after the end of its \(algorithm) data"
     }
   }
 
   @Test("A decompressor still works after a failed message", arguments: algorithms)
   func recoversAfterFailure(algorithm: CompressionAlgorithm) throws {
     let decompressor = try #require(MessageDecompressor(algorithm: algorithm))
-    #expect(throws: RPCError.self) { _ = try Self.decompress([1, 2, 3, 4], algorithm, using: decompressor) }
+    #expect(throws: RPCError.self) {
+      _ = try Self.decompress([1, 2, 3, 4], algorithm, using: decompressor)
+    }
     let input = Self.sample(count: 5000)
-    #expect(try Self.decompress(try Self.compress(input, algorithm), algorithm, using: decompressor) == input)
+    #expect(
+      try Self.decompress(try Self.compress(input, algorithm), algorithm, using: decompressor)
+        == input
+    )
   }
 
   @Test("identity and unknown encodings have no zlib codec")

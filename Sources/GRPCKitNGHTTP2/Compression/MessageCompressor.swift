@@ -40,9 +40,15 @@ package final class MessageCompressor: @unchecked Sendable {
   /// - Returns: The number of bytes appended.
   /// - Throws: ``RPCError`` (`INTERNAL`) if zlib fails.
   @discardableResult
-  package func compress(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer) throws(RPCError) -> Int {
+  package func compress(
+    _ input: UnsafeRawBufferPointer,
+    into output: inout ByteBuffer
+  ) throws(RPCError) -> Int {
     guard input.count <= Int(UInt32.max) else {
-      throw RPCError(code: .internal, message: "message is \(input.count) bytes; limit \(UInt32.max) for compression")
+      throw RPCError(
+        code: .internal,
+        message: "message is \(input.count) bytes; limit \(UInt32.max) for compression"
+      )
     }
     defer { deflateReset(self.stream) }
     let bound = Int(deflateBound(self.stream, UInt(input.count)))
@@ -63,7 +69,10 @@ package final class MessageCompressor: @unchecked Sendable {
     }
     guard code == Z_STREAM_END else {
       throw RPCError(
-        code: .internal, message: "could not compress the message with \(self.algorithm): \(Zlib.describe(code, stream))")
+        code: .internal,
+        message:
+          "could not compress the message with \(self.algorithm): \(Zlib.describe(code, stream))"
+      )
     }
     return written
   }

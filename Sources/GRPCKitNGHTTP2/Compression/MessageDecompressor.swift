@@ -61,21 +61,26 @@ package final class MessageDecompressor: @unchecked Sendable {
       }
     }
     let produced = try self.inflate(input, limit: limit)
-    return try body(UnsafeRawBufferPointer(rebasing: self.buffer[0..<produced]))
+    return try body(UnsafeRawBufferPointer(rebasing: self.buffer[0 ..< produced]))
   }
 
   /// Inflates `input` into `buffer`, growing it up to `limit + 1` bytes.
   /// - Returns: the number of bytes produced.
   private func inflate(_ input: UnsafeRawBufferPointer, limit: Int) throws(RPCError) -> Int {
     guard input.count <= Int(UInt32.max) else {
-      throw RPCError(code: .resourceExhausted, message: "compressed message is \(input.count) bytes; limit \(UInt32.max)")
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "compressed message is \(input.count) bytes; limit \(UInt32.max)"
+      )
     }
     let stream = self.stream
     defer {
       stream.pointee.next_in = nil
       stream.pointee.next_out = nil
     }
-    stream.pointee.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self)) }
+    stream.pointee.next_in = input.baseAddress.map {
+      UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self))
+    }
     stream.pointee.avail_in = UInt32(input.count)
     // Never let zlib write more than limit + 1 bytes: one byte past the limit proves it is exceeded.
     let cap = limit < Int.max ? limit + 1 : limit
@@ -86,7 +91,9 @@ package final class MessageDecompressor: @unchecked Sendable {
         self.grow(toward: max(input.count * 4, self.buffer.count * 2), cap: cap, keeping: produced)
       }
       let room = self.buffer.count - produced
-      stream.pointee.next_out = (self.buffer.baseAddress! + produced).assumingMemoryBound(to: Bytef.self)
+      stream.pointee.next_out = (self.buffer.baseAddress! + produced).assumingMemoryBound(
+        to: Bytef.self
+      )
       stream.pointee.avail_out = UInt32(clamping: room)
       let code = CZlib.inflate(stream, Z_NO_FLUSH)
       produced += room - Int(stream.pointee.avail_out)
@@ -97,16 +104,23 @@ package final class MessageDecompressor: @unchecked Sendable {
         guard trailing == 0 else {
           throw RPCError(
             code: .internal,
-            message: "compressed message has \(trailing) bytes after the end of its \(self.algorithm) data")
+            message:
+              "compressed message has \(trailing) bytes after the end of its \(self.algorithm) data"
+          )
         }
         return produced
       case Z_OK, Z_BUF_ERROR:
         if stream.pointee.avail_out == 0 { continue }  // output full: grow and go on
-        throw RPCError(code: .internal, message: "compressed message is truncated: its \(self.algorithm) data does not end")
+        throw RPCError(
+          code: .internal,
+          message: "compressed message is truncated: its \(self.algorithm) data does not end"
+        )
       default:
         throw RPCError(
           code: .internal,
-          message: "could not decompress the \(self.algorithm) message: \(Zlib.describe(code, stream))")
+          message:
+            "could not decompress the \(self.algorithm) message: \(Zlib.describe(code, stream))"
+        )
       }
     }
   }
@@ -116,12 +130,17 @@ package final class MessageDecompressor: @unchecked Sendable {
   private func grow(toward size: Int, cap: Int, keeping count: Int) {
     let newSize = min(max(size, Self.minimumBufferSize), cap)
     let newBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: newSize, alignment: 1)
-    if count > 0 { newBuffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: self.buffer[0..<count])) }
+    if count > 0 {
+      newBuffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: self.buffer[0 ..< count]))
+    }
     self.buffer.deallocate()
     self.buffer = newBuffer
   }
 
   private static func overLimit(_ limit: Int) -> RPCError {
-    RPCError(code: .resourceExhausted, message: "decompressed message exceeds the limit of \(limit) bytes")
+    RPCError(
+      code: .resourceExhausted,
+      message: "decompressed message exceeds the limit of \(limit) bytes"
+    )
   }
 }

@@ -28,7 +28,8 @@ struct OutboundMessageCompressor: Sendable {
     encode(message)
     var buffer = allocator.buffer(capacity: MessageFraming.prefixSize + size / 2 + 64)
     buffer.moveWriterIndex(forwardBy: MessageFraming.prefixSize)
-    let length = try ZlibCodecPool.compressors.withCodec(self.algorithm) { (compressor) throws(RPCError) in
+    let length = try ZlibCodecPool.compressors.withCodec(self.algorithm) {
+      (compressor) throws(RPCError) in
       try compressor.compress(UnsafeRawBufferPointer(message), into: &buffer)
     }
     guard let length else {

@@ -27,11 +27,13 @@ package struct ServerCallCompression: Equatable {
   ) throws(RPCError) {
     let requestEncoding: CompressionAlgorithm
     if let encoding, encoding != CompressionAlgorithm.identity.name {
-      guard let algorithm = CompressionAlgorithm(named: encoding), enabled.contains(algorithm) else {
+      guard let algorithm = CompressionAlgorithm(named: encoding), enabled.contains(algorithm)
+      else {
         throw RPCError(
           code: .unimplemented,
           message: "grpc-encoding '\(encoding)' is not supported; supported: "
-            + CompressionAlgorithm.acceptEncoding(enabled).replacing(",", with: ", "))
+            + CompressionAlgorithm.acceptEncoding(enabled).replacing(",", with: ", ")
+        )
       }
       requestEncoding = algorithm
     } else {
@@ -44,9 +46,11 @@ package struct ServerCallCompression: Equatable {
     case .disabled:
       self.policyResponseEncoding = .identity
     case .matchRequest:
-      self.policyResponseEncoding = self.acceptedByClient.contains(requestEncoding) ? requestEncoding : .identity
+      self.policyResponseEncoding =
+        self.acceptedByClient.contains(requestEncoding) ? requestEncoding : .identity
     case .always(let algorithm):
-      self.policyResponseEncoding = self.acceptedByClient.contains(algorithm) ? algorithm : .identity
+      self.policyResponseEncoding =
+        self.acceptedByClient.contains(algorithm) ? algorithm : .identity
     }
   }
 

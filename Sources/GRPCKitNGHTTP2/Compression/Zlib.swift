@@ -23,7 +23,9 @@ enum Zlib {
 
   /// zlib's description of the last error on `stream`, or the return code's name.
   static func describe(_ code: Int32, _ stream: UnsafeMutablePointer<z_stream>) -> String {
-    if let message = stream.pointee.msg { return "\(String(cString: message)) (zlib error \(code))" }
+    if let message = stream.pointee.msg {
+      return "\(String(cString: message)) (zlib error \(code))"
+    }
     switch code {
     case Z_DATA_ERROR: return "invalid compressed data (zlib error \(code))"
     case Z_NEED_DICT: return "a preset dictionary is required (zlib error \(code))"

@@ -34,7 +34,9 @@ final class ZlibCodecPool<Codec: AnyObject & Sendable>: Sendable {
     guard let codec = reused ?? self.make(algorithm) else { return nil }
     defer {
       self.idle.withLock { idle in
-        if idle[algorithm, default: []].count < self.idleLimit { idle[algorithm, default: []].append(codec) }
+        if idle[algorithm, default: []].count < self.idleLimit {
+          idle[algorithm, default: []].append(codec)
+        }
       }
     }
     return try body(codec)
