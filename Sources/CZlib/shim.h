@@ -4,8 +4,8 @@
 
 // deflateInit2 and inflateInit2 are macros (they pass the library version and the struct size),
 // which Swift cannot call: these wrappers can.
-static inline int CZlib_deflateInit2(z_streamp stream, int level, int windowBits) {
-  return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+static inline int CZlib_deflateInit2(z_streamp stream, int level, int windowBits, int strategy) {
+  return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, strategy);
 }
 
 static inline int CZlib_inflateInit2(z_streamp stream, int windowBits) {

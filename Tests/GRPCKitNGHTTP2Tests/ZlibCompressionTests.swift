@@ -8,18 +8,21 @@ import Testing
 @Suite("zlib message compression")
 struct ZlibCompressionTests {
   static let algorithms: [CompressionAlgorithm] = [.gzip, .deflate]
-  static let sizes = [0, 1, 100, 4 << 10, 64 << 10, 1 << 20, 5 << 20]
+  static let sizes = [0, 1, 100, 4 << 10, 64 << 10, 1 << 20, 3 << 20]
 
-  /// Bytes that compress somewhat but not trivially: a repeating text with a counter. Built
-  /// once (5 MiB); `sample(count:)` takes a prefix.
+  /// Bytes that compress somewhat but not trivially: a text with a counter, 64 KiB of it
+  /// repeated (farther apart than zlib's 32 KiB window) up to 3 MiB. Built once;
+  /// `sample(count:)` takes a prefix.
   static let samples: [UInt8] = {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity((5 << 20) + 32)
+    var block: [UInt8] = []
     var index = 0
-    while bytes.count < 5 << 20 {
-      bytes.append(contentsOf: "message \(index) of the sample; ".utf8)
+    while block.count < 64 << 10 {
+      block.append(contentsOf: "message \(index) of the sample; ".utf8)
       index += 1
     }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(3 << 20)
+    while bytes.count < 3 << 20 { bytes.append(contentsOf: block.prefix(64 << 10)) }
     return bytes
   }()
   static func sample(count: Int) -> [UInt8] { Array(Self.samples.prefix(count)) }

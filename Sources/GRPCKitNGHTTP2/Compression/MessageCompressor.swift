@@ -19,7 +19,7 @@ package final class MessageCompressor: @unchecked Sendable {
   package init?(algorithm: CompressionAlgorithm) {
     guard let windowBits = Zlib.windowBits(for: algorithm) else { return nil }
     let stream = Zlib.allocateStream()
-    guard CZlib_deflateInit2(stream, Z_DEFAULT_COMPRESSION, windowBits) == Z_OK else {
+    guard CZlib_deflateInit2(stream, Z_DEFAULT_COMPRESSION, windowBits, Z_DEFAULT_STRATEGY) == Z_OK else {
       stream.deallocate()
       return nil
     }
