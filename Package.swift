@@ -28,11 +28,16 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
   ],
   targets: [
-    // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev).
+    // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev).
     .systemLibrary(
       name: "CNGHTTP2",
       pkgConfig: "libnghttp2",
       providers: [.apt(["libnghttp2-dev"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
     ),
     .systemLibrary(
       name: "CProtobufC",
@@ -76,6 +81,7 @@ let package = Package(
       dependencies: [
         "GRPCKit",
         "CNGHTTP2",
+        "CZlib",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -88,7 +94,7 @@ let package = Package(
     .target(
       name: "GRPCTestSupport",
       dependencies: [
-        "GRPCKit", "GRPCKitNGHTTP2",
+        "GRPCKit", "GRPCKitNGHTTP2", "CZlib",
         .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["Python"],

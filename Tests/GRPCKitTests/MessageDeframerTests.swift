@@ -15,7 +15,7 @@ struct MessageDeframerTests {
     for chunk in chunks {
       let result = chunk.withUnsafeBytes { raw in
         Result { () throws(RPCError) in
-          try deframer.process(raw) { (message) throws(RPCError) in messages.append(Array(message)) }
+          try deframer.process(raw) { (message, _) throws(RPCError) in messages.append(Array(message)) }
         }
       }
       try result.get()
@@ -52,12 +52,25 @@ struct MessageDeframerTests {
     }
   }
 
-  @Test("The compressed flag without grpc-encoding is INTERNAL")
-  func compressedFlag() {
+  @Test("Each message comes with its compressed flag, also when split across chunks")
+  func compressedFlag() throws {
+    let bytes = framed([1], flag: 1) + framed([2]) + framed([3, 4], flag: 1)
+    var deframer = MessageDeframer(maximumMessageSize: 100)
+    var flags: [Bool] = []
+    for chunk in [Array(bytes[..<3]), Array(bytes[3..<14]), Array(bytes[14...])] {
+      try chunk.withUnsafeBytes { raw in
+        try deframer.process(raw) { (_, compressed) throws(RPCError) in flags.append(compressed) }
+      }
+    }
+    #expect(flags == [true, false, true])
+  }
+
+  @Test("A flag byte other than 0 and 1 is INTERNAL")
+  func invalidFlag() {
     #expect {
-      _ = try deframe([framed([1], flag: 1)])
+      _ = try deframe([framed([1], flag: 2)])
     } throws: { error in
-      (error as? RPCError)?.code == .internal
+      (error as? RPCError)?.code == .internal && (error as? RPCError)?.message == "message prefix has invalid flag byte 2"
     }
   }
 
@@ -66,7 +79,7 @@ struct MessageDeframerTests {
     var deframer = MessageDeframer(maximumMessageSize: 100)
     let bytes = framed([1, 2, 3])
     try Array(bytes[..<6]).withUnsafeBytes { raw in
-      try deframer.process(raw) { (_) throws(RPCError) in Issue.record("no message expected") }
+      try deframer.process(raw) { (_, _) throws(RPCError) in Issue.record("no message expected") }
     }
     #expect(deframer.hasPartialMessage)
   }

@@ -12,7 +12,8 @@ public struct CallOptions: Sendable, Hashable {
   /// The largest response message accepted; `nil` uses the transport's limit (4 MiB default).
   public var maximumReceiveMessageSize: Int?
   /// How request messages are compressed (`grpc-encoding`); `nil` or `.identity` sends them
-  /// uncompressed. Responses in any supported encoding are accepted either way.
+  /// uncompressed. Single messages can opt out with `RequestWriter.write(_:compress:)`.
+  /// Responses are accepted in the encodings the transport enables, whatever this says.
   public var compression: CompressionAlgorithm?
   /// Wait-for-ready: when no connection to the server is ready, the call waits (up to its
   /// timeout) for one instead of failing at once with `UNAVAILABLE`.

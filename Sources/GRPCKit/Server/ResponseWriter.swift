@@ -12,11 +12,16 @@ public struct ResponseWriter<Message: ProtobufMessage>: Sendable {
 
   /// Sends one message.
   ///
-  /// - Parameter message: The response.
+  /// - Parameters:
+  ///   - message: The response.
+  ///   - compress: When the call's responses are compressed (``ServerContext/responseCompression``),
+  ///     `false` sends this message uncompressed, for example one that does not compress well or
+  ///     whose content must not be compressed together with secrets (BREACH-style attacks).
+  ///     Without response compression it has no effect.
   /// - Throws: ``RPCError`` when the call has already ended.
-  public func write(_ message: Message) async throws {
+  public func write(_ message: Message, compress: Bool = true) async throws {
     let size = message.encodedSize()
-    try await self.outbound.write(size: size) { buffer in message.encode(into: buffer) }
+    try await self.outbound.write(size: size, compress: compress) { buffer in message.encode(into: buffer) }
   }
 
   /// Sends several messages in order.
@@ -35,11 +40,14 @@ public struct RequestWriter<Message: ProtobufMessage>: Sendable {
 
   /// Sends one message; suspends while the server is not reading fast enough.
   ///
-  /// - Parameter message: The request.
+  /// - Parameters:
+  ///   - message: The request.
+  ///   - compress: When the call compresses its requests (``CallOptions/compression``), `false`
+  ///     sends this message uncompressed. Without request compression it has no effect.
   /// - Throws: ``RPCError`` when the call has already ended.
-  public func write(_ message: Message) async throws {
+  public func write(_ message: Message, compress: Bool = true) async throws {
     let size = message.encodedSize()
-    try await self.outbound.write(size: size) { buffer in message.encode(into: buffer) }
+    try await self.outbound.write(size: size, compress: compress) { buffer in message.encode(into: buffer) }
   }
 
   /// Sends several messages in order.

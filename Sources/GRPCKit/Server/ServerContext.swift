@@ -12,13 +12,18 @@ public final class ServerContext: Sendable {
   public let deadline: ContinuousClock.Instant?
   /// The request headers, without the protocol's reserved ones.
   public let requestMetadata: Metadata
+  /// How the client compressed its request messages (its `grpc-encoding`); `.identity` when it
+  /// did not.
+  public let requestCompression: CompressionAlgorithm
 
-  private struct Response {
+  struct Response {
     var headers = Metadata()
     var trailers = Metadata()
     var headersSent = false
+    var compression: CompressionAlgorithm?
+    var compressionDecided = false
   }
-  private let response = Mutex(Response())
+  let response = Mutex(Response())
   private let cancelled = Atomic<Bool>(false)
 
   /// Creates a context; transports call this for every call.
@@ -26,12 +31,14 @@ public final class ServerContext: Sendable {
     method: ProtobufMethodDescriptor,
     peer: String,
     deadline: ContinuousClock.Instant?,
-    requestMetadata: Metadata
+    requestMetadata: Metadata,
+    requestCompression: CompressionAlgorithm = .identity
   ) {
     self.method = method
     self.peer = peer
     self.deadline = deadline
     self.requestMetadata = requestMetadata
+    self.requestCompression = requestCompression
   }
 
   /// True once the client cancelled, the deadline passed or the connection closed.

@@ -46,10 +46,12 @@ public protocol ServerStreamOutbound: Sendable {
   ///
   /// - Parameters:
   ///   - size: The serialized size of the message.
+  ///   - compress: Whether to compress the message when the call's responses are compressed
+  ///     (see ``ServerContext/responseCompression``); `false` sends it uncompressed (flag 0).
   ///   - encode: Writes exactly `size` bytes into the buffer it is given; called once, before the
   ///     function suspends.
   /// - Throws: ``RPCError`` when the stream has ended (reset, deadline, connection closed).
-  func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError)
+  func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError)
 
   /// Ends the call with a status and trailers. Later calls are ignored.
   func finish(_ status: Status, trailers: Metadata)
@@ -59,8 +61,13 @@ public protocol ServerStreamOutbound: Sendable {
 public protocol ClientStreamOutbound: Sendable {
   /// Frames and queues one request message; suspends while the server is not reading.
   ///
+  /// - Parameters:
+  ///   - size: The serialized size of the message.
+  ///   - compress: Whether to compress the message when the call compresses its requests
+  ///     (``CallOptions/compression``); `false` sends it uncompressed (flag 0).
+  ///   - encode: Writes exactly `size` bytes into the buffer it is given; called once.
   /// - Throws: ``RPCError`` when the stream has ended.
-  func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError)
+  func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError)
 
   /// Half-closes the call: no more requests.
   func halfClose()

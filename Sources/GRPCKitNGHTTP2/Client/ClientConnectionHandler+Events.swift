@@ -36,11 +36,12 @@ extension ClientConnectionHandler {
 
   private func receiveHeaders(key: Int, fields: [HTTP2HeaderField], endStream: Bool) {
     guard var stream = self.streams[key], !stream.finished else { return }
-    var httpStatus = 0, contentType: String?, grpcStatus: String?, grpcMessage = ""
+    var httpStatus = 0, contentType: String?, grpcStatus: String?, grpcMessage = "", encoding: String?
     for field in fields {
       switch field.name {
       case ":status": httpStatus = Int(field.value) ?? 0
       case "content-type": contentType = field.value
+      case "grpc-encoding": encoding = field.value
       case "grpc-status": grpcStatus = field.value
       case "grpc-message": grpcMessage = StatusMessageEncoding.decode(field.value)
       default: break
@@ -72,6 +73,18 @@ extension ClientConnectionHandler {
         RPCError(code: .unknown, message: "HTTP 200 response content-type '\(contentType ?? "")' is not application/grpc"),
         reset: true)
       return
+    }
+    if let encoding, encoding != CompressionAlgorithm.identity.name {
+      guard let algorithm = CompressionAlgorithm(named: encoding), self.configuration.enabledCompression.contains(algorithm)
+      else {
+        let accepted = CompressionAlgorithm.acceptEncoding(self.configuration.enabledCompression)
+        self.fail(
+          key: key,
+          RPCError(code: .internal, message: "response grpc-encoding '\(encoding)' is not one this client accepts (\(accepted))"),
+          reset: true)
+        return
+      }
+      stream.inbound.setEncoding(algorithm)
     }
     stream.headersReceived = true
     self.streams[key] = stream

@@ -16,6 +16,10 @@ enum ClientRequestHeaders {
       ("user-agent", configuration.userAgent),
     ]
     if let timeout = options.timeout { fields.append(("grpc-timeout", GRPCTimeout.encode(timeout))) }
+    if let compression = options.compression, compression != .identity {
+      fields.append(("grpc-encoding", compression.name))
+    }
+    fields.append(("grpc-accept-encoding", CompressionAlgorithm.acceptEncoding(configuration.enabledCompression)))
     GRPCHeaders.fields(from: options.metadata, into: &fields)
     return fields.map(HTTP2HeaderField.init)
   }

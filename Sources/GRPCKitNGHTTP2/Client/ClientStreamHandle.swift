@@ -25,15 +25,19 @@ enum ClientStreamAction: Sendable {
 final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
   let outbound: StreamOutboundHandle
   private let mailbox: ConnectionMailbox<ClientStreamAction>
+  /// Compresses request messages; `nil` when the call sends them uncompressed.
+  private let compressor: OutboundMessageCompressor?
   var key: Int { self.outbound.key }
 
-  init(outbound: StreamOutboundHandle, mailbox: ConnectionMailbox<ClientStreamAction>) {
+  /// - Parameter compression: The call's request encoding (``CallOptions/compression``).
+  init(outbound: StreamOutboundHandle, mailbox: ConnectionMailbox<ClientStreamAction>, compression: CompressionAlgorithm?) {
     self.outbound = outbound
     self.mailbox = mailbox
+    self.compressor = compression.flatMap { OutboundMessageCompressor(algorithm: $0) }
   }
 
-  func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
-    try await self.outbound.write(size: size, encode: encode) { buffer in
+  func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
+    try await self.outbound.write(size: size, compressor: compress ? self.compressor : nil, encode: encode) { buffer in
       self.mailbox.post(.write(key: self.key, buffer))
     }
   }

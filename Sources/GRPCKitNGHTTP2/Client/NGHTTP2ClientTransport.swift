@@ -80,7 +80,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
           key: connection.makeKey(), allocator: connection.channel.allocator,
           highWatermark: self.configuration.outboundHighWatermark,
           lowWatermark: self.configuration.outboundLowWatermark),
-        mailbox: connection.mailbox)
+        mailbox: connection.mailbox, compression: options.compression)
       let request = ClientStreamRequest(
         handle: handle, headers: headers, responses: responses, timeout: options.timeout,
         maximumReceiveMessageSize: options.maximumReceiveMessageSize ?? self.configuration.maximumReceiveMessageSize,

@@ -28,16 +28,23 @@ final class StreamOutboundHandle: Sendable {
     self.lowWatermark = lowWatermark
   }
 
-  /// Frames one message, hands the buffer to `post` (which queues it for the loop and returns
-  /// false if the connection is gone), and suspends while too many bytes are unsent.
+  /// Frames one message (compressed by `compressor`, if any), hands the buffer to `post` (which
+  /// queues it for the loop and returns false if the connection is gone), and suspends while too
+  /// many bytes are unsent.
   ///
-  /// - Throws: ``RPCError`` when the stream or the connection has ended.
+  /// - Throws: ``RPCError`` when the stream or the connection has ended, or compression failed.
   func write(
     size: Int,
+    compressor: OutboundMessageCompressor?,
     encode: (UnsafeMutableRawBufferPointer) -> Void,
     post: (ByteBuffer) -> Bool
   ) async throws(RPCError) {
-    let buffer = self.frame(size: size, encode: encode)
+    let buffer =
+      if let compressor {
+        try compressor.frame(size: size, allocator: self.allocator, encode: encode)
+      } else {
+        self.frame(size: size, encode: encode)
+      }
     let mustWait = try self.reserve(buffer.readableBytes)
     guard post(buffer) else {
       throw RPCError(code: .unavailable, message: "the connection closed")
@@ -45,7 +52,7 @@ final class StreamOutboundHandle: Sendable {
     if mustWait { try await self.waitUntilWritable() }
   }
 
-  /// Frames one message (5-byte prefix + body) into a new buffer.
+  /// Frames one uncompressed message (5-byte prefix + body) into a new buffer.
   private func frame(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) -> ByteBuffer {
     var buffer = self.allocator.buffer(capacity: MessageFraming.prefixSize + size)
     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: MessageFraming.prefixSize + size) { raw in

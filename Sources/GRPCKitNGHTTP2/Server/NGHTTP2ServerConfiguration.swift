@@ -1,3 +1,5 @@
+public import GRPCKit
+
 /// Settings of the HTTP/2 server transport.
 public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   /// The largest request message accepted (default 4 MiB); larger ones end the call with
@@ -44,6 +46,14 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
 
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
   public var tls: ServerTLSConfiguration?
+
+  /// The message encodings the server accepts in requests (`grpc-encoding`) and may compress
+  /// responses with, advertised in `grpc-accept-encoding` (default gzip and deflate). A request
+  /// in any other encoding ends with `UNIMPLEMENTED`; an empty list turns compression off.
+  public var enabledCompression: [CompressionAlgorithm] = [.gzip, .deflate]
+  /// How responses are compressed (default: in the request's encoding, when the client accepts
+  /// it).
+  public var responseCompression: ResponseCompression = .matchRequest
 
   /// Where handler tasks run.
   public var handlerExecution: HandlerExecution = .eventLoop

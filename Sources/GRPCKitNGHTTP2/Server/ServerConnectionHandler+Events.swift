@@ -27,7 +27,7 @@ extension ServerConnectionHandler {
     guard self.session != nil, let eventLoop = self.context?.eventLoop,
       let allocator = self.context?.channel.allocator, let mailbox = self.mailbox
     else { return }
-    var method = "", path = "", contentType: String?, timeout: String?, encoding: String?
+    var method = "", path = "", contentType: String?, timeout: String?, encoding: String?, acceptEncoding: String?
     for field in fields {
       switch field.name {
       case ":method": method = field.value
@@ -35,6 +35,7 @@ extension ServerConnectionHandler {
       case "content-type": contentType = field.value
       case "grpc-timeout": timeout = field.value
       case "grpc-encoding": encoding = field.value
+      case "grpc-accept-encoding": acceptEncoding = field.value
       default: break
       }
     }
@@ -48,13 +49,13 @@ extension ServerConnectionHandler {
         message: "content-type '\(contentType ?? "")' is not application/grpc")
       return
     }
-    if let encoding, encoding != "identity" {
-      self.rejectCall(
-        streamID: streamID,
-        RPCError(
-          code: .unimplemented,
-          message: "grpc-encoding '\(encoding)' is not supported; supported: identity"),
-        extraHeaders: [("grpc-accept-encoding", "identity")])
+    let compression: ServerCallCompression
+    do {
+      compression = try ServerCallCompression(
+        encoding: encoding, acceptEncoding: acceptEncoding,
+        enabled: self.configuration.enabledCompression, policy: self.configuration.responseCompression)
+    } catch {
+      self.rejectCall(streamID: streamID, error)
       return
     }
     guard let handler = self.router.handler(forPath: path) else {
@@ -77,18 +78,20 @@ extension ServerConnectionHandler {
       method: handler.method,
       peer: self.peer,
       deadline: deadline,
-      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }))
+      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
+      requestCompression: compression.requestEncoding)
     let handle = ServerStreamHandle(
       streamID: streamID,
       outbound: StreamOutboundHandle(
         key: Int(streamID), allocator: allocator,
         highWatermark: self.configuration.outboundHighWatermark,
         lowWatermark: self.configuration.outboundLowWatermark),
-      mailbox: mailbox)
+      mailbox: mailbox, context: context, compression: compression)
     let call = handler.startCall(context: context, outbound: handle)
     var stream = Stream(
       handle: handle, context: context, sink: call.requests,
-      inbound: InboundStreamFlow(maximumMessageSize: self.configuration.maximumReceiveMessageSize))
+      inbound: InboundStreamFlow(
+        maximumMessageSize: self.configuration.maximumReceiveMessageSize, encoding: compression.requestEncoding))
     if let timeoutDuration {
       let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
       let message = "the call's deadline of \(timeout ?? "") was exceeded"
@@ -172,10 +175,11 @@ extension ServerConnectionHandler {
   }
 
   /// A trailers-only response for a call that never reaches a handler.
-  private func rejectCall(streamID: Int32, _ error: RPCError, extraHeaders: [GRPCHeaders.Field] = []) {
+  private func rejectCall(streamID: Int32, _ error: RPCError) {
     guard let session = self.session else { return }
-    var fields: [GRPCHeaders.Field] = [(":status", "200"), ("content-type", "application/grpc")]
-    fields.append(contentsOf: extraHeaders)
+    var fields: [GRPCHeaders.Field] = [
+      (":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", self.acceptEncoding),
+    ]
     fields.append(("grpc-status", String(error.code.rawValue)))
     fields.append(("grpc-message", StatusMessageEncoding.encode(error.message)))
     try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)

@@ -26,6 +26,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let router: RPCRouter
   let configuration: NGHTTP2ServerConfiguration
   let logger: Logger
+  /// The `grpc-accept-encoding` value every response carries.
+  let acceptEncoding: String
   let connections: ServerConnectionRegistry
   var session: NGHTTP2Session?
   var streams: [Int32: Stream] = [:]
@@ -46,6 +48,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.router = router
     self.configuration = configuration
     self.logger = logger
+    self.acceptEncoding = CompressionAlgorithm.acceptEncoding(configuration.enabledCompression)
     self.connections = connections
     self.lifecycle = ServerConnectionLifecycle(configuration: configuration.lifecycle, now: .now)
   }
@@ -184,6 +187,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     if !stream.responseStarted {
       stream.responseStarted = true
       var fields: [GRPCHeaders.Field] = [(":status", "200"), ("content-type", "application/grpc")]
+      let encoding = stream.handle.responseEncoding
+      if encoding != .identity { fields.append(("grpc-encoding", encoding.name)) }
+      fields.append(("grpc-accept-encoding", self.acceptEncoding))
       GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
       do {
         try session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: false)
@@ -208,6 +214,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     if !stream.responseStarted {
       fields.append((":status", "200"))
       fields.append(("content-type", "application/grpc"))
+      fields.append(("grpc-accept-encoding", self.acceptEncoding))
       GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
     }
     fields.append(("grpc-status", String(status.code.rawValue)))

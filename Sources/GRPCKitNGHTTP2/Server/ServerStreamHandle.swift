@@ -1,5 +1,6 @@
 import GRPCKit
 import NIOCore
+import Synchronization
 
 /// What a server call's task posts to its connection's loop.
 enum ServerStreamAction: Sendable {
@@ -14,16 +15,64 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   let streamID: Int32
   let outbound: StreamOutboundHandle
   private let mailbox: ConnectionMailbox<ServerStreamAction>
+  private let context: ServerContext
+  /// False when the client accepts no compression the server has enabled: then writes skip
+  /// the lock below.
+  private let responseCompressible: Bool
+  /// The response encoding, decided at the first write.
+  private let responseCompression: Mutex<ResponseCompression>
 
-  init(streamID: Int32, outbound: StreamOutboundHandle, mailbox: ConnectionMailbox<ServerStreamAction>) {
+  private enum ResponseCompression {
+    case undecided(ServerCallCompression)
+    case decided(OutboundMessageCompressor?)
+  }
+
+  init(
+    streamID: Int32,
+    outbound: StreamOutboundHandle,
+    mailbox: ConnectionMailbox<ServerStreamAction>,
+    context: ServerContext,
+    compression: ServerCallCompression
+  ) {
     self.streamID = streamID
     self.outbound = outbound
     self.mailbox = mailbox
+    self.context = context
+    self.responseCompressible = !compression.responsesNeverCompressed
+    self.responseCompression = Mutex(.undecided(compression))
   }
 
-  func write(size: Int, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
-    try await self.outbound.write(size: size, encode: encode) { buffer in
+  /// The encoding of the response messages, once the first one is written; the loop names it
+  /// in the response headers.
+  var responseEncoding: CompressionAlgorithm {
+    guard self.responseCompressible else { return .identity }
+    return self.responseCompression.withLock { state in
+      if case .decided(let compressor?) = state { return compressor.algorithm }
+      return .identity
+    }
+  }
+
+  func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
+    let compressor = self.responseCompressor()
+    try await self.outbound.write(size: size, compressor: compress ? compressor : nil, encode: encode) { buffer in
       self.mailbox.post(.write(streamID: self.streamID, buffer))
+    }
+  }
+
+  /// The response compressor; the first call decides it from the policy and the handler's
+  /// override.
+  private func responseCompressor() -> OutboundMessageCompressor? {
+    guard self.responseCompressible else { return nil }
+    return self.responseCompression.withLock { state in
+      switch state {
+      case .decided(let compressor):
+        return compressor
+      case .undecided(let negotiated):
+        let algorithm = negotiated.responseEncoding(override: self.context.decideResponseCompression())
+        let compressor = OutboundMessageCompressor(algorithm: algorithm)
+        state = .decided(compressor)
+        return compressor
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 """grpcio (grpc.aio) server of `echo.Echo`, the peer of the Swift client in the interop tests.
 
     python3 echo_server.py [--host 127.0.0.1] [--port 0] [--proto ../echo.proto] [--watch-parent]
+        [--compression none|gzip|deflate]
 
 Prints `{"event":"listening","port":N}` as its first stdout line, then serves plaintext h2c
 until SIGTERM or SIGINT (exit 0); with `--watch-parent` also once its parent process exits.
@@ -17,6 +18,8 @@ Semantics (same as the Swift EchoService):
   errors.
 
 Defaults are grpcio's: 4 MiB receive limit (a larger request ends with RESOURCE_EXHAUSTED).
+`--compression` sets grpcio's server compression: responses go out in that encoding to clients
+that accept it (requests in any encoding grpcio supports are accepted either way).
 Status codes outside 1...16 are sent as UNKNOWN (grpcio only takes its StatusCode enum).
 """
 
@@ -35,6 +38,7 @@ import echo_stubs  # noqa: E402
 
 TRAILERS = (("x-trailer", "done"),)
 CODES = {code.value[0]: code for code in grpc.StatusCode}
+COMPRESSION = {"none": None, "gzip": grpc.Compression.Gzip, "deflate": grpc.Compression.Deflate}
 
 
 def echoed_metadata(context):
@@ -107,7 +111,7 @@ async def watch_parent(stop):
 
 async def serve(args):
     pb2, pb2_grpc = echo_stubs.load(args.proto)
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)], compression=COMPRESSION[args.compression])
     pb2_grpc.add_EchoServicer_to_server(make_servicer(pb2, pb2_grpc), server)
     host = f"[{args.host}]" if ":" in args.host else args.host
     port = server.add_insecure_port(f"{host}:{args.port}")
@@ -138,6 +142,8 @@ def main():
     parser.add_argument("--watch-parent", action="store_true",
                         help="stop when the parent process exits (spawn it directly, not via a shell)")
     parser.add_argument("--proto", default=None, help="path of echo.proto (default ../echo.proto)")
+    parser.add_argument("--compression", choices=sorted(COMPRESSION), default="none",
+                        help="compress responses (default none)")
     args = parser.parse_args()
     try:
         status = asyncio.run(serve(args))
