@@ -20,15 +20,12 @@ public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   public var userAgent = "grpc-swift-nghttp2/0.1"
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).
   public var tls: ClientTLSConfiguration?
-<<<<<<< HEAD
   /// Keepalive PINGs (off by default).
   public var keepalive = ClientKeepalive()
-=======
   /// The message encodings the client accepts in responses, advertised in every request's
   /// `grpc-accept-encoding` (default gzip and deflate). A response in any other encoding fails
   /// with `INTERNAL`. Requests are compressed per call with ``CallOptions/compression``.
   public var enabledCompression: [CompressionAlgorithm] = [.gzip, .deflate]
->>>>>>> issue6-compression
 
   /// The defaults above.
   public init() {}
