@@ -45,7 +45,7 @@ def parse_args():
     parser.add_argument("--ping-count", type=int, default=0)
     parser.add_argument("--ping-interval-ms", type=int, default=10)
     parser.add_argument("--ack-pings", choices=("yes", "no"), default="yes")
-    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--timeout", type=float, default=60.0)
     return parser.parse_args()
 
 
