@@ -12,6 +12,10 @@ public final class ServerContext: Sendable {
   public let deadline: ContinuousClock.Instant?
   /// The request headers, without the protocol's reserved ones.
   public let requestMetadata: Metadata
+  /// The connection's TLS: the negotiated protocol and, under mutual TLS, the client's verified
+  /// certificate subject and alternative names; `nil` on a cleartext connection. Set before the
+  /// call starts (the handshake is complete by then).
+  public let transportSecurity: TransportSecurity?
 
   private struct Response {
     var headers = Metadata()
@@ -22,16 +26,25 @@ public final class ServerContext: Sendable {
   private let cancelled = Atomic<Bool>(false)
 
   /// Creates a context; transports call this for every call.
+  ///
+  /// - Parameters:
+  ///   - method: The method being called.
+  ///   - peer: The peer's address.
+  ///   - deadline: When the call's deadline expires, if it has one.
+  ///   - requestMetadata: The request headers.
+  ///   - transportSecurity: The connection's TLS, `nil` for cleartext.
   public init(
     method: ProtobufMethodDescriptor,
     peer: String,
     deadline: ContinuousClock.Instant?,
-    requestMetadata: Metadata
+    requestMetadata: Metadata,
+    transportSecurity: TransportSecurity? = nil
   ) {
     self.method = method
     self.peer = peer
     self.deadline = deadline
     self.requestMetadata = requestMetadata
+    self.transportSecurity = transportSecurity
   }
 
   /// True once the client cancelled, the deadline passed or the connection closed.

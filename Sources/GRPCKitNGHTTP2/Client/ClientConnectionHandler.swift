@@ -30,6 +30,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   var context: ChannelHandlerContext?
   private var inReadCycle = false
   private var unusable = false
+  /// The first error on the connection (a TLS failure, for example), named in the status of the
+  /// calls its closing ends.
+  private var connectionError: (any Error)?
 
   init(configuration: NGHTTP2ClientConfiguration, mailbox: ConnectionMailbox<ClientStreamAction>, onUnusable: @escaping @Sendable () -> Void) {
     self.configuration = configuration
@@ -60,17 +63,24 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    self.tearDown(self.closedError)
     context.fireChannelInactive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: "the connection to the server closed"))
+    self.tearDown(self.closedError)
     self.context = nil
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if self.connectionError == nil { self.connectionError = error }
     context.close(promise: nil)
+  }
+
+  private var closedError: RPCError {
+    RPCError(
+      code: .unavailable,
+      message: self.connectionError.map { "the connection to the server closed: \($0)" } ?? "the connection to the server closed")
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {

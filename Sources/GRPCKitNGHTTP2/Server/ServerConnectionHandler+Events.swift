@@ -76,7 +76,8 @@ extension ServerConnectionHandler {
       method: handler.method,
       peer: self.peer,
       deadline: deadline,
-      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }))
+      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
+      transportSecurity: self.transportSecurity)
     let handle = ServerStreamHandle(
       streamID: streamID,
       outbound: StreamOutboundHandle(
