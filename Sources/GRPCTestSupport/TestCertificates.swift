@@ -4,7 +4,8 @@ import Foundation
 ///
 /// - `ca.pem`: the test CA; `server.pem`/`server.key` (serial 0x1001) and `server2.pem`/
 ///   `server2.key` (serial 0x1002) are signed by it for `CN=localhost` with the subject
-///   alternative names `IP:127.0.0.1` and `DNS:localhost`;
+///   alternative names `IP:127.0.0.1` and `DNS:localhost`; `dns-server.pem`/`dns-server.key`
+///   (serial 0x1003) names only `DNS:localhost`, for host name checks;
 /// - `client.pem`/`client.key`: a client certificate signed by the CA, subject
 ///   ``clientSubject``, alternative names `DNS:client.test` and `URI:spiffe://test/chat-client`;
 /// - `other-ca.pem`, and `other-server.pem`/`other-server.key` and `other-client.pem`/
@@ -73,6 +74,7 @@ public struct TestCertificates: Sendable {
     }
     let set = TestCertificates(directory: directory)
     try set.write("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")
+    try set.write("dns-server.ext", "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")
     try set.write("client.ext", "subjectAltName=DNS:client.test,URI:spiffe://test/chat-client\nextendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n")
     for ca in ["ca", "other-ca"] {
       try set.openssl([
@@ -83,6 +85,8 @@ public struct TestCertificates: Sendable {
     }
     try set.issue("server", by: "ca", serial: "0x1001", subject: "/O=GRPCKit Tests/CN=localhost", extensions: "server.ext")
     try set.issue("server2", by: "ca", serial: "0x1002", subject: "/O=GRPCKit Tests/CN=localhost", extensions: "server.ext")
+    try set.issue(
+      "dns-server", by: "ca", serial: "0x1003", subject: "/O=GRPCKit Tests/CN=localhost", extensions: "dns-server.ext")
     try set.issue(
       "client", by: "ca", serial: "0x2001", subject: "/O=GRPCKit Tests/OU=Bots/CN=chat-client", extensions: "client.ext")
     try set.issue(

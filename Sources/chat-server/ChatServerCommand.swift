@@ -55,6 +55,9 @@ struct ChatServerCommand: AsyncParsableCommand {
   )
   var logLevel = "info"
 
+  @OptionGroup(title: "TLS")
+  var tls: TLSOptions
+
   func validate() throws {
     guard Logger.Level(rawValue: self.logLevel) != nil else {
       throw ValidationError(
@@ -111,6 +114,7 @@ struct ChatServerCommand: AsyncParsableCommand {
     let port = try self.resolvedPort()
     var transportConfiguration = NGHTTP2ServerConfiguration()
     transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
+    transportConfiguration.tls = self.tls.configuration
     let transport = NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
     let server = GRPCServer(
       transport: transport,
@@ -137,7 +141,11 @@ struct ChatServerCommand: AsyncParsableCommand {
       line.add("port", integer: boundPort)
       line.add("host", string: self.host)
       line.add("services", string: server.router.serviceNames.joined(separator: ","))
+      line.add("tls", string: self.tls.mode)
       output.open(firstLine: line.text)
+      if transportConfiguration.tls != nil {
+        group.addTask { await Self.reloadCertificatesOnSIGHUP(transport, logger: logger) }
+      }
 
       let signals = watcher.signals
       group.addTask {

@@ -37,3 +37,13 @@ extension ServerTLSConfiguration {
       tls, certificateChainPath: self.certificateChainPath, privateKeyPath: self.privateKeyPath)
   }
 }
+
+extension ServerTLSConfiguration {
+  /// Reads the files and makes the TLS context as the server will, without listening: lets a
+  /// command check its flags before it starts.
+  ///
+  /// - Throws: ``TLSConfigurationError`` naming the file and the problem.
+  public func checkFiles() throws(TLSConfigurationError) {
+    _ = try self.makeContext(from: try self.readFiles())
+  }
+}

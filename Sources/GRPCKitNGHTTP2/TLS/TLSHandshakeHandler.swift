@@ -92,15 +92,21 @@ final class TLSHandshakeHandler: ChannelDuplexHandler, RemovableChannelHandler {
       context.fireErrorCaught(error)
       return
     }
-    let established = if case .established = self.state { true } else { false }
-    let described = TLSHandshakeError(
-      established
-        ? "TLS error on the connection with \(Self.address(context)): \(TLSErrorText.describe(error))"
-        : "TLS handshake with \(Self.address(context)) failed: \(TLSErrorText.describe(error))")
-    if !established, case .server(let logger) = self.role {
-      logger.info("TLS handshake failed", metadata: ["grpc.peer": "\(Self.address(context))", "grpc.tls.error": "\(described.message)"])
+    let reason = TLSErrorText.describe(error)
+    switch self.state {
+    case .handshaking:
+      let described = TLSHandshakeError("TLS handshake with \(Self.address(context)) failed: \(reason)")
+      if case .server(let logger) = self.role {
+        logger.info(
+          "TLS handshake failed", metadata: ["grpc.peer": "\(Self.address(context))", "grpc.tls.error": "\(described.message)"])
+      }
+      context.fireErrorCaught(described)
+    case .established:
+      context.fireErrorCaught(TLSHandshakeError("TLS error on the connection with \(Self.address(context)): \(reason)"))
+    case .refused:
+      // The refusal was reported; what follows is the fallout of closing.
+      context.fireErrorCaught(TLSHandshakeError("TLS connection with \(Self.address(context)) closed: \(reason)"))
     }
-    context.fireErrorCaught(described)
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
