@@ -121,10 +121,16 @@ struct ChatServerCommand: AsyncParsableCommand {
       services: services,
       logger: Logger(label: "grpc.server")
     )
+    let healthServer = self.tls.healthPort.map { port in
+      GRPCServer(
+        transport: NGHTTP2ServerTransport(host: self.host, port: port), services: [health],
+        logger: Logger(label: "grpc.health-server"))
+    }
     let watcher = SignalWatcher()
 
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
+      if let healthServer { group.addTask { try await healthServer.serve() } }
       let boundPort: Int
       do {
         boundPort = try await transport.listeningPort()
@@ -142,6 +148,7 @@ struct ChatServerCommand: AsyncParsableCommand {
       line.add("host", string: self.host)
       line.add("services", string: server.router.serviceNames.joined(separator: ","))
       line.add("tls", string: self.tls.mode)
+      if let healthPort = self.tls.healthPort { line.add("health_port", integer: healthPort) }
       output.open(firstLine: line.text)
       if transportConfiguration.tls != nil {
         group.addTask { await Self.reloadCertificatesOnSIGHUP(transport, logger: logger) }
@@ -153,6 +160,7 @@ struct ChatServerCommand: AsyncParsableCommand {
           logger.info("shutting down", metadata: ["signal": "\(SignalWatcher.name(of: signal))"])
           health.enterShutdown()
           server.beginGracefulShutdown()
+          healthServer?.beginGracefulShutdown()
           return
         }
       }
@@ -160,6 +168,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         try await group.next()  // a signal, or the transport stopped by itself
         health.enterShutdown()
         server.beginGracefulShutdown()
+        healthServer?.beginGracefulShutdown()
         // serve() returns once every connection has closed, which needs the open calls to end.
         await self.drain(chat, logger: logger)
         health.endWatches()

@@ -21,7 +21,16 @@ struct TLSOptions: ParsableArguments {
       valueName: "seconds"))
   var tlsReloadInterval = 60.0
 
+  @Option(
+    help: ArgumentHelp(
+      "Also serve grpc.health.v1.Health, and nothing else, in cleartext on this port: for Kubernetes gRPC probes, which cannot speak TLS.",
+      valueName: "port"))
+  var healthPort: Int?
+
   func validate() throws {
+    if let port = self.healthPort, !(1 ... 65535).contains(port) {
+      throw ValidationError("--health-port \(port) is not in 1...65535")
+    }
     switch (self.tlsCert, self.tlsKey) {
     case (.some, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
     case (nil, .some): throw ValidationError("--tls-key needs --tls-cert (the certificate chain)")

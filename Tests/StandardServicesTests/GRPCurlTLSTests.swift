@@ -1,4 +1,5 @@
 import Foundation
+import HealthService
 import GRPCKit
 import GRPCTestSupport
 import Testing
@@ -79,6 +80,32 @@ struct GRPCurlTLSTests {
     #expect(await server.stop() == .exited(0))
   }
 
+  @Test("--health-port serves only grpc.health.v1.Health in cleartext, for probes")
+  func healthPortServesOnlyHealth() async throws {
+    let pki = try TestCertificates.shared()
+    let healthPort = try Self.freePort()
+    let server = try ExternalProcess(
+      executable: try TestPrograms.chatServer(),
+      arguments: [
+        "--host", "127.0.0.1", "--port", "0", "--tls-cert", pki.path("server.pem"), "--tls-key", pki.path("server.key"),
+        "--health-port", "\(healthPort)",
+      ])
+    let listening = try await server.waitForJSONObject(timeout: .seconds(20)) { $0["event"] as? String == "listening" }
+    #expect(listening["health_port"] as? Int == healthPort)
+    let status = try await withClient(port: healthPort) { client in
+      try await Grpc_Health_V1_Health.Client(wrapping: client).check(
+        .init(service: "ChatService"), options: bounded
+      ).status
+    }
+    #expect(status == .serving)
+    let list = try await ExternalProcess(
+      executable: try await TestPrograms.grpcurl(), arguments: ["-plaintext", "-max-time", "20", "127.0.0.1:\(healthPort)", "list"]
+    ).finish()
+    #expect(list.exitStatus != .exited(0))
+    #expect(list.standardError.contains("does not support the reflection API"), "\(list.standardError)")
+    #expect(await server.stop() == .exited(0))
+  }
+
   @Test("chat-server --tls-cert without --tls-key fails naming the flag", arguments: [
     (["--tls-cert", "x.pem"], "--tls-cert needs --tls-key"),
     (["--tls-client-ca", "ca.pem"], "--tls-client-ca needs --tls-cert and --tls-key"),
@@ -100,6 +127,21 @@ struct GRPCurlTLSTests {
     #expect(status != .exited(0))
     #expect(server.standardErrorText.contains("--tls-key"), "\(server.standardErrorText)")
     #expect(server.standardErrorText.contains(pki.path("ca.pem")), "\(server.standardErrorText)")
+  }
+
+  /// A loopback port that was free a moment ago.
+  private static func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+    }
+    guard bound else { throw TestSetupError(description: "no free port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
   }
 
   /// Starts chat-server with TLS on a free port; `body` gets the process, the port and the
