@@ -225,7 +225,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   private func tearDown(_ error: RPCError) {
-    self.mailbox.setDrain(nil)
+    self.mailbox.close(reason: error.message)
     self.markUnusable()
     for key in Array(self.streams.keys) { self.fail(key: key, error, reset: false) }
     self.streams = [:]
