@@ -1,4 +1,4 @@
-import GRPCKitNGHTTP2
+public import GRPCKitNGHTTP2
 
 /// A client of a `ChatService` server: join a room, send messages, read the room's messages.
 ///
@@ -40,11 +40,14 @@ public final class ChatClient: Sendable {
   ///   - host: The server's host name or address.
   ///   - port: The server's port.
   ///   - connectTimeout: How long one connection attempt may take.
-  public init(host: String, port: Int, connectTimeout: Duration = .seconds(10)) {
+  ///   - tls: TLS settings (trust roots, a client certificate for mutual TLS); `nil`, the
+  ///     default, connects in cleartext.
+  public init(host: String, port: Int, connectTimeout: Duration = .seconds(10), tls: ClientTLSConfiguration? = nil) {
     self.host = host
     self.port = port
     var configuration = NGHTTP2ClientConfiguration()
     configuration.connectTimeout = connectTimeout
+    configuration.tls = tls
     self.transport = NGHTTP2ClientTransport(host: host, port: port, configuration: configuration)
   }
 
@@ -54,11 +57,15 @@ public final class ChatClient: Sendable {
   /// - Parameters:
   ///   - target: The server's address, for example `127.0.0.1:50051` or `chat.example.com:443`.
   ///   - connectTimeout: How long one connection attempt may take.
+  ///   - tls: TLS settings; `nil`, the default, connects in cleartext. For example
+  ///     `ClientTLSConfiguration(trustRootsPath: "ca.pem")`, plus `certificateChainPath` and
+  ///     `privateKeyPath` for a server that requires client certificates.
   /// - Throws: `RPCError` with code `INVALID_ARGUMENT` when `target` is not `HOST:PORT`.
-  public convenience init(target: String, connectTimeout: Duration = .seconds(10)) throws(RPCError)
-  {
+  public convenience init(
+    target: String, connectTimeout: Duration = .seconds(10), tls: ClientTLSConfiguration? = nil
+  ) throws(RPCError) {
     let address = try ChatTarget(parsing: target)
-    self.init(host: address.host, port: address.port, connectTimeout: connectTimeout)
+    self.init(host: address.host, port: address.port, connectTimeout: connectTimeout, tls: tls)
   }
 
   /// `HOST:PORT`, as the client connects to it.

@@ -1,3 +1,5 @@
 /// `ChatClient` re-exports `ChatAPI`, so `import ChatClient` is enough to use ``ChatClient``,
-/// `ChatMessage`, `RPCError`, `Status` and `Metadata`.
+/// `ChatMessage`, `RPCError`, `Status` and `Metadata`; and `ClientTLSConfiguration`, its TLS
+/// settings.
 @_exported public import ChatAPI
+@_exported public import struct GRPCKitNGHTTP2.ClientTLSConfiguration

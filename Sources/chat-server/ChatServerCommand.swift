@@ -78,6 +78,9 @@ struct ChatServerCommand: AsyncParsableCommand {
   )
   var logLevel = "info"
 
+  @OptionGroup(title: "TLS")
+  var tls: TLSOptions
+
   func validate() throws {
     guard Logger.Level(rawValue: self.logLevel) != nil else {
       throw ValidationError(
@@ -144,16 +147,23 @@ struct ChatServerCommand: AsyncParsableCommand {
     var transportConfiguration = NGHTTP2ServerConfiguration()
     transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
     self.configureLifecycle(&transportConfiguration)
+    transportConfiguration.tls = self.tls.configuration
     let transport = NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
     let server = GRPCServer(
       transport: transport,
       services: services,
       logger: Logger(label: "grpc.server")
     )
+    let healthServer = self.tls.healthPort.map { port in
+      GRPCServer(
+        transport: NGHTTP2ServerTransport(host: self.host, port: port), services: [health],
+        logger: Logger(label: "grpc.health-server"))
+    }
     let watcher = SignalWatcher()
 
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
+      if let healthServer { group.addTask { try await healthServer.serve() } }
       let boundPort: Int
       do {
         boundPort = try await transport.listeningPort()
@@ -170,7 +180,12 @@ struct ChatServerCommand: AsyncParsableCommand {
       line.add("port", integer: boundPort)
       line.add("host", string: self.host)
       line.add("services", string: server.router.serviceNames.joined(separator: ","))
+      line.add("tls", string: self.tls.mode)
+      if let healthPort = self.tls.healthPort { line.add("health_port", integer: healthPort) }
       output.open(firstLine: line.text)
+      if transportConfiguration.tls != nil {
+        group.addTask { await Self.reloadCertificatesOnSIGHUP(transport, logger: logger) }
+      }
 
       let signals = watcher.signals
       group.addTask {
@@ -178,6 +193,7 @@ struct ChatServerCommand: AsyncParsableCommand {
           logger.info("shutting down", metadata: ["signal": "\(SignalWatcher.name(of: signal))"])
           health.enterShutdown()
           server.beginGracefulShutdown()
+          healthServer?.beginGracefulShutdown()
           return
         }
       }
@@ -185,6 +201,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         try await group.next()  // a signal, or the transport stopped by itself
         health.enterShutdown()
         server.beginGracefulShutdown()
+        healthServer?.beginGracefulShutdown()
         // serve() returns once every connection has closed, which needs the open calls to end.
         await self.drain(chat, logger: logger)
         health.endWatches()

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGTERM and SIGINT into an async sequence, with the default handlers ignored so the
+/// Turns signals (SIGTERM and SIGINT, or SIGHUP for reloads) into an async sequence, with the default handlers ignored so the
 /// process is not killed before it has shut down.
 final class SignalWatcher {
   /// The signals as they arrive.
@@ -31,6 +31,7 @@ final class SignalWatcher {
     switch number {
     case SIGTERM: return "SIGTERM"
     case SIGINT: return "SIGINT"
+    case SIGHUP: return "SIGHUP"
     default: return "signal \(number)"
     }
   }

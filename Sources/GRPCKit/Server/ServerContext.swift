@@ -15,6 +15,10 @@ public final class ServerContext: Sendable {
   /// How the client compressed its request messages (its `grpc-encoding`); `.identity` when it
   /// did not.
   public let requestCompression: CompressionAlgorithm
+  /// The connection's TLS: the negotiated protocol and, under mutual TLS, the client's verified
+  /// certificate subject and alternative names; `nil` on a cleartext connection. Set before the
+  /// call starts (the handshake is complete by then).
+  public let transportSecurity: TransportSecurity?
 
   struct Response {
     var headers = Metadata()
@@ -27,18 +31,27 @@ public final class ServerContext: Sendable {
   private let cancelled = Atomic<Bool>(false)
 
   /// Creates a context; transports call this for every call.
+  ///
+  /// - Parameters:
+  ///   - method: The method being called.
+  ///   - peer: The peer's address.
+  ///   - deadline: When the call's deadline expires, if it has one.
+  ///   - requestMetadata: The request headers.
+  ///   - transportSecurity: The connection's TLS, `nil` for cleartext.
   public init(
     method: ProtobufMethodDescriptor,
     peer: String,
     deadline: ContinuousClock.Instant?,
     requestMetadata: Metadata,
-    requestCompression: CompressionAlgorithm = .identity
+    requestCompression: CompressionAlgorithm = .identity,
+    transportSecurity: TransportSecurity? = nil
   ) {
     self.method = method
     self.peer = peer
     self.deadline = deadline
     self.requestMetadata = requestMetadata
     self.requestCompression = requestCompression
+    self.transportSecurity = transportSecurity
   }
 
   /// True once the client cancelled, the deadline passed or the connection closed.

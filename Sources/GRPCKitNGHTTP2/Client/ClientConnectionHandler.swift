@@ -36,6 +36,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   var goAwayError: String?
   private var inReadCycle = false
   private var unusable = false
+  /// The first error on the connection (a TLS failure, for example), named in the status of the
+  /// calls its closing ends.
+  private var connectionError: (any Error)?
 
   init(
     configuration: NGHTTP2ClientConfiguration,
@@ -76,17 +79,24 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: self.closedMessage))
+    self.tearDown(self.closedError)
     context.fireChannelInactive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
-    self.tearDown(RPCError(code: .unavailable, message: self.closedMessage))
+    self.tearDown(self.closedError)
     self.context = nil
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if self.connectionError == nil { self.connectionError = error }
     context.close(promise: nil)
+  }
+
+  private var closedError: RPCError {
+    RPCError(
+      code: .unavailable,
+      message: self.connectionError.map { "the connection to the server closed: \($0)" } ?? self.closedMessage)
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -233,7 +243,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
   func tearDown(_ error: RPCError) {
     self.timers.cancelAll()
-    self.mailbox.setDrain(nil)
+    self.mailbox.close(reason: error.message)
     self.markUnusable()
     for key in Array(self.streams.keys) { self.fail(key: key, error, reset: false) }
     self.streams = [:]

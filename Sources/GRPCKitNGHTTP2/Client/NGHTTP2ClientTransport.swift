@@ -73,6 +73,7 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     let headers = ClientRequestHeaders.make(
       path: method.path, authority: "\(self.host):\(self.port)", options: options, configuration: self.configuration)
 
+    var closeReason: String?
     for _ in 0..<2 {
       let connection = try await self.connection()
       let handle = ClientStreamHandle(
@@ -86,9 +87,14 @@ public final class NGHTTP2ClientTransport: ClientTransport {
         maximumReceiveMessageSize: options.maximumReceiveMessageSize ?? self.configuration.maximumReceiveMessageSize,
         path: method.path)
       if connection.mailbox.post(.open(request)) { return handle }
+      closeReason = connection.mailbox.closeReason
       self.connectionBecameUnusable(connection)
     }
-    throw RPCError(code: .unavailable, message: "the connection to \(self.host):\(self.port) closed")
+    // The reason names a TLS failure, for example, that closed the connection before the call
+    // reached it.
+    throw RPCError(
+      code: .unavailable,
+      message: "the connection to \(self.host):\(self.port) closed" + (closeReason.map { " (\($0))" } ?? ""))
   }
 
   /// Closes the connection: open calls fail with `UNAVAILABLE`, and later calls fail at once.

@@ -10,6 +10,7 @@ final class ConnectionMailbox<Action: Sendable>: Sendable {
     var actions: [Action] = []
     var scheduled = false
     var drain: (@Sendable ([Action]) -> Void)?
+    var closeReason: String?
   }
 
   let eventLoop: any EventLoop
@@ -23,6 +24,18 @@ final class ConnectionMailbox<Action: Sendable>: Sendable {
   func setDrain(_ drain: (@Sendable ([Action]) -> Void)?) {
     self.state.withLock { $0.drain = drain }
   }
+
+  /// Detaches the consumer because the connection closed; later posts are dropped, and
+  /// ``closeReason`` says why (for example the TLS error), for calls that arrive too late.
+  func close(reason: String) {
+    self.state.withLock { state in
+      state.drain = nil
+      state.closeReason = reason
+    }
+  }
+
+  /// Why the connection closed, once ``close(reason:)`` was called.
+  var closeReason: String? { self.state.withLock { $0.closeReason } }
 
   /// Queues an action; returns false if the connection is gone.
   @discardableResult

@@ -4,8 +4,8 @@ public import NIOCore
 public import NIOPosix
 import Synchronization
 
-/// The HTTP/2 server transport: accepts TCP connections (h2c with prior knowledge) and serves
-/// gRPC on each with nghttp2.
+/// The HTTP/2 server transport: accepts TCP connections (h2c with prior knowledge, or TLS with
+/// ALPN `h2` when ``NGHTTP2ServerConfiguration/tls`` is set) and serves gRPC on each with nghttp2.
 ///
 /// ```swift
 /// let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0)
@@ -22,6 +22,8 @@ public final class NGHTTP2ServerTransport: ServerTransport {
   public let configuration: NGHTTP2ServerConfiguration
   private let group: any EventLoopGroup
   private let connections = ServerConnectionRegistry()
+  /// The current TLS certificate, when TLS is configured.
+  let tlsContexts: ServerTLSContextStore?
 
   private enum State {
     case idle([CheckedContinuation<Int, any Error>])
@@ -48,11 +50,13 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     self.port = port
     self.configuration = configuration
     self.group = eventLoopGroup
+    self.tlsContexts = configuration.tls.map { ServerTLSContextStore(configuration: $0) }
   }
 
   public func listen(router: RPCRouter, logger: Logger) async throws {
     let configuration = self.configuration
     let connections = self.connections
+    let tlsContexts = self.tlsContexts
     let bootstrap = ServerBootstrap(group: self.group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,6 +64,7 @@ public final class NGHTTP2ServerTransport: ServerTransport {
       .childChannelOption(.maxMessagesPerRead, value: 16)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          try TLSPipeline.addServerHandlers(to: channel.pipeline.syncOperations, contexts: tlsContexts, logger: logger)
           try channel.pipeline.syncOperations.addHandler(
             ServerConnectionHandler(
               router: router, configuration: configuration, logger: logger, connections: connections))
@@ -67,6 +72,8 @@ public final class NGHTTP2ServerTransport: ServerTransport {
       }
     let channel: any Channel
     do {
+      // Certificate files that cannot be used fail listen (and listeningPort()) before binding.
+      try tlsContexts?.load(logger: logger)
       channel = try await bootstrap.bind(host: self.host, port: self.port).get()
     } catch {
       let waiters = self.state.withLock { state -> [CheckedContinuation<Int, any Error>] in
@@ -90,7 +97,11 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     for waiter in waiters { waiter.resume(returning: port) }
     if stopped { channel.close(promise: nil) }
     logger.debug("listening", metadata: ["grpc.host": "\(self.host)", "grpc.port": "\(port)"])
+    let reloading = tlsContexts.flatMap { contexts in
+      contexts.configuration.reloadInterval.map { interval in Task { await contexts.poll(every: interval) } }
+    }
     try? await channel.closeFuture.get()
+    reloading?.cancel()
     // Graceful shutdown: every connection sent GOAWAY and closes once its calls end; at the end
     // of the grace period it ends the rest with UNAVAILABLE and closes once their trailers are
     // written. This backstop closes what is still open after that. The timer runs on an event

@@ -79,7 +79,8 @@ extension ServerConnectionHandler {
       peer: self.peer,
       deadline: deadline,
       requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
-      requestCompression: compression.requestEncoding)
+      requestCompression: compression.requestEncoding,
+      transportSecurity: self.transportSecurity)
     let handle = ServerStreamHandle(
       streamID: streamID,
       outbound: StreamOutboundHandle(

@@ -35,6 +35,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var context: ChannelHandlerContext?
   var mailbox: ConnectionMailbox<ServerStreamAction>?
   var peer = "unknown"
+  /// The TLS handshake's outcome, from ``TLSHandshakeHandler``; `nil` on cleartext connections.
+  var transportSecurity: TransportSecurity?
   var taskExecutor: EventLoopTaskExecutor?
   var lifecycle: ServerConnectionLifecycle
   var timers = ConnectionTimers()
@@ -92,6 +94,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   func channelInactive(context: ChannelHandlerContext) {
     self.tearDown(reason: RPCError(code: .unavailable, message: "the connection closed"))
     context.fireChannelInactive()
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if let security = event as? TransportSecurity { self.transportSecurity = security }
+    context.fireUserInboundEventTriggered(event)
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -1,6 +1,14 @@
 /// TLS for the client transport: which CAs to trust, an optional client certificate for mutual
 /// TLS, and ALPN `h2`.
 ///
+/// The client speaks TLS 1.2 or 1.3, offers only `h2` with ALPN and closes the connection when
+/// the server does not select it. The server's certificate must chain to the trust roots and
+/// name the target: a DNS target's host name (also sent as SNI), or for an IP address target
+/// that address among the certificate's IP subject alternative names. Handshake failures end
+/// calls with `UNAVAILABLE` whose message carries the TLS error. The files are read for every new
+/// connection, off the event loop, so a rotated client certificate is used from the next
+/// connection on.
+///
 /// ```swift
 /// var configuration = NGHTTP2ClientConfiguration()
 /// configuration.tls = ClientTLSConfiguration(trustRootsPath: "ca.pem")
@@ -10,9 +18,10 @@ public struct ClientTLSConfiguration: Sendable, Hashable {
   public var trustRootsPath: String?
   /// The client certificate chain (PEM), for servers that require mutual TLS.
   public var certificateChainPath: String?
-  /// The client certificate's private key (PEM).
+  /// The client certificate's private key (PEM, unencrypted).
   public var privateKeyPath: String?
-  /// The name the server's certificate must carry; `nil` uses the target's host.
+  /// The DNS name the server's certificate must carry, sent as SNI; `nil` uses the target's
+  /// host. An IP address here checks the connected address instead.
   public var serverHostnameOverride: String?
 
   /// Creates a configuration.
