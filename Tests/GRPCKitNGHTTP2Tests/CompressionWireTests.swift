@@ -6,10 +6,20 @@ import NIOCore
 import Testing
 
 /// Compression as raw HTTP/2 peers see it: headers, flag bytes, and compressed bytes.
-@Suite("Compression on the wire")
+///
+/// Serialized: each test starts a Python peer, and ten at once would load a busy machine enough
+/// to disturb the timing checks of other suites.
+@Suite("Compression on the wire", .serialized)
 struct CompressionWireTests {
   static let services: [any RegistrableRPCService] = [EchoService(), CompressionProbeService()]
   static let payload = [UInt8](String(repeating: "on the wire ", count: 500).utf8)
+
+  /// A raw request with a generous timeout: nothing here measures time.
+  static func rawRequest(port: Int, path: String = "/echo.Echo/Get", body: [UInt8]) -> RawRequest {
+    var request = RawRequest(port: port, path: path, body: body)
+    request.timeoutSeconds = 20
+    return request
+  }
 
   /// An `echo.EchoRequest` with `text` and `payload` (field 5).
   static func request(text: String = "", payload: [UInt8] = payload) -> [UInt8] {
@@ -108,7 +118,7 @@ struct CompressionWireTests {
     configuration.responseCompression = test.policy
     try await withTestServer(services: Self.services, configuration: configuration) { port in
       let message = Self.request(text: test.override)
-      var request = RawRequest(
+      var request = Self.rawRequest(
         port: port,
         path: CompressionProbeService.inspect.path,
         body: Wire.frame(message)
@@ -133,7 +143,7 @@ struct CompressionWireTests {
   func mixedResponseStream() async throws {
     try await withTestServer(services: Self.services) { port in
       let message = Self.request(text: "cucuu")
-      var request = RawRequest(
+      var request = Self.rawRequest(
         port: port,
         path: CompressionProbeService.words.path,
         body: Wire.frame(try Self.compress(message, .gzip), compressed: true)
@@ -154,7 +164,7 @@ struct CompressionWireTests {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.enabledCompression = [.deflate]
     try await withTestServer(services: Self.services, configuration: configuration) { port in
-      let response = try await RawRequest(
+      let response = try await Self.rawRequest(
         port: port,
         body: Wire.frame(Wire.echoRequest(statusCode: 5))
       ).send()
@@ -166,7 +176,7 @@ struct CompressionWireTests {
   @Test("The compressed flag with grpc-encoding identity is INTERNAL")
   func compressedFlagWithIdentity() async throws {
     try await withTestServer(services: Self.services) { port in
-      var request = RawRequest(
+      var request = Self.rawRequest(
         port: port,
         body: Wire.frame(Wire.echoRequest(text: "x"), compressed: true)
       )
@@ -185,7 +195,7 @@ struct CompressionWireTests {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.enabledCompression = [.gzip]
     try await withTestServer(services: Self.services, configuration: configuration) { port in
-      var request = RawRequest(
+      var request = Self.rawRequest(
         port: port,
         body: Wire.frame(try Self.compress(Wire.echoRequest(text: "x"), .deflate), compressed: true)
       )
@@ -211,7 +221,8 @@ struct CompressionWireTests {
       let process = try ExternalProcess.python(
         script: "compressed_h2_peer.py",
         arguments: [
-          "client", "--port", String(port), "--encoding", algorithm.name, "--body-file", bombFile,
+          "client", "--timeout", "20", "--port", String(port), "--encoding", algorithm.name,
+          "--body-file", bombFile,
         ]
       )
       try await withExternalProcess(process) { peer in

@@ -5,7 +5,7 @@ import GRPCTestSupport
 import Testing
 
 /// Compression interop with Python grpcio, both directions.
-@Suite("grpcio compression interop")
+@Suite("grpcio compression interop", .serialized)
 struct GRPCIOCompressionInteropTests {
   static let payload = [UInt8](String(repeating: "compressible payload ", count: 5000).utf8)
 
