@@ -86,7 +86,7 @@ struct RawHTTP2ConformanceTests {
       let response = try await request.send()
       #expect(response.grpcStatus == "8")
       #expect(!response.timedOut)
-      #expect(response.elapsedMilliseconds < 2000)
+      #expect(response.elapsedMilliseconds < 5000)  // not waiting for the 4 MiB; slack for a loaded machine
     }
   }
 
@@ -121,7 +121,7 @@ struct RawHTTP2ConformanceTests {
       let response = try await request.send()
       #expect(response.grpcStatus == "4")
       #expect(response.elapsedMilliseconds >= 150)
-      #expect(response.elapsedMilliseconds < 1500)  // ~1 s, with slack for a loaded machine
+      #expect(response.elapsedMilliseconds < 4000)  // well before the handler's 5 s; slack for a loaded machine
     }
   }
 
