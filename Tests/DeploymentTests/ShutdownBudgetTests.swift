@@ -19,7 +19,7 @@ struct ShutdownBudgetTests {
     )
     let termination = try #require(Self.number(after: "terminationGracePeriodSeconds: ", in: text))
     let grace = try #require(
-      Self.number(after: "\"--grace-period\", \"", in: text),
+      Self.number(after: "--grace-period=", in: text),
       "chat-server has no --grace-period"
     )
     let preStop = try #require(Self.number(after: "sleep:\n                seconds: ", in: text))

@@ -174,10 +174,10 @@ struct RawHTTP2ConformanceTests {
       let call = Task {
         let _: Echo_EchoResponse = try await client.unary(ProbeService.wait, request: Echo_EchoRequest())
       }
-      #expect(await probe.started.wait(timeout: .seconds(5)))
+      #expect(await probe.started.wait(timeout: .seconds(30)))
       call.cancel()
       await #expect(throws: RPCError.self) { try await call.value }
-      #expect(await probe.cancelled.wait(timeout: .seconds(5)))
+      #expect(await probe.cancelled.wait(timeout: .seconds(30)))
       #expect(probe.sawCancelledContext)
     }
   }
