@@ -1,3 +1,4 @@
 /// `ChatClient` re-exports `ChatAPI`, so `import ChatClient` is enough to use ``ChatClient``,
 /// `ChatMessage`, `RPCError`, `Status` and `Metadata`.
 @_exported public import ChatAPI
+@_exported public import struct GRPCKitNGHTTP2.ConnectionBackoff

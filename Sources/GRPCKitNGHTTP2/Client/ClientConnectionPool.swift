@@ -193,7 +193,7 @@ final class ClientConnectionPool: Sendable {
     guard state.resolution != .resolving else { return nil }
     if state.subchannels.isEmpty {
       let reason = state.resolutionError?.message ?? "the target has no address"
-      return RPCError(code: .unavailable, message: "no connection to \(self.target): \(reason)")
+      return RPCError(code: .unavailable, message: "could not connect to \(self.target): \(reason)")
     }
     let allFailed = state.subchannels.allSatisfy {
       if case .transientFailure = $0.machine.state { return true }
@@ -202,7 +202,7 @@ final class ClientConnectionPool: Sendable {
     guard allFailed else { return nil }
     return RPCError(
       code: .unavailable,
-      message: "no connection to \(self.target) is ready; last error: \(state.lastError ?? "none")")
+      message: "could not connect to \(self.target) (last error: \(state.lastError ?? "none"))")
   }
 
   /// Picks a ready connection round-robin, preferring one not on `excluding`.
@@ -245,4 +245,9 @@ final class ClientConnectionPool: Sendable {
       }
     }
   }
+}
+
+extension ClientConnectionPool {
+  /// True once ``close()`` was called.
+  var isClosed: Bool { self.state.withLock { $0.closed } }
 }

@@ -163,3 +163,8 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     }
   }
 }
+
+extension NGHTTP2ClientTransport {
+  /// True once ``close()`` was called.
+  package var isClosed: Bool { self.pool.isClosed }
+}
