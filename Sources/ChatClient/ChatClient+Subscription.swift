@@ -64,6 +64,7 @@ extension ChatClient {
           }
         }
         core.events.finish(nil)  // the server ended the call with OK
+        core.setWriter(nil, ended: true)
         return
       } catch let error as RPCError where error.code == .unavailable && !transport.isClosed {
         let attempts = (gap?.attempts ?? 0) + 1
@@ -77,11 +78,13 @@ extension ChatClient {
         break
       } catch let error as RPCError {
         core.events.finish(error)
+        core.setWriter(nil, ended: true)
         return
       } catch {
         break
       }
     }
     core.events.finish(nil)
+    core.setWriter(nil, ended: true)
   }
 }

@@ -45,13 +45,14 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
   }
 
   /// Sends `text` as ``user`` over the current stream; its copy arrives as a message event.
+  /// Between streams (while joining or re-joining) it waits for the next one.
   ///
   /// A message is sent over one stream only and never repeated on the next: when the stream
-  /// ends right after, the message may or may not have reached the room.
+  /// ends right after, the message may or may not have reached the room (its copy tells).
   ///
   /// - Parameter text: The message text.
-  /// - Throws: `RPCError`: `UNAVAILABLE` while the subscription is between streams (re-joining),
-  ///   `CANCELLED` after it ended.
+  /// - Throws: `RPCError`: the stream's error when it ended while sending, `CANCELLED` once the
+  ///   subscription has ended.
   public func send(_ text: String) async throws {
     try await self.core.send(ChatMessage(user: self.user, message: text))
   }
@@ -81,27 +82,51 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
   /// The running subscription: the task that joins and re-joins, and the current stream's
   /// writer. Cancels the task when the last reference goes.
   final class Core: Sendable {
+    private struct Sending {
+      var writer: RequestWriter<ChatMessage>?
+      var ended = false
+      var waiters: [CheckedContinuation<RequestWriter<ChatMessage>?, Never>] = []
+    }
+
     let events = ChatEventChannel()
-    private let writer = Mutex<RequestWriter<ChatMessage>?>(nil)
+    private let sending = Mutex(Sending())
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     func start(_ body: @escaping @Sendable (Core) async -> Void) {
       self.task.withLock { $0 = Task { await body(self) } }
     }
 
-    func setWriter(_ writer: RequestWriter<ChatMessage>?) {
-      self.writer.withLock { $0 = writer }
+    /// The current stream's writer (nil between streams); `ended` when the subscription is over.
+    func setWriter(_ writer: RequestWriter<ChatMessage>?, ended: Bool = false) {
+      let waiters = self.sending.withLock { sending in
+        sending.writer = writer
+        sending.ended = sending.ended || ended
+        guard writer != nil || sending.ended else { return [CheckedContinuation<RequestWriter<ChatMessage>?, Never>]() }
+        defer { sending.waiters = [] }
+        return sending.waiters
+      }
+      for waiter in waiters { waiter.resume(returning: writer) }
     }
 
     func send(_ message: ChatMessage) async throws {
-      guard let writer = self.writer.withLock({ $0 }) else {
-        throw RPCError(code: .unavailable, message: "the subscription is re-joining the room; send again once it has")
+      let writer = await withCheckedContinuation { (continuation: CheckedContinuation<RequestWriter<ChatMessage>?, Never>) in
+        let ready = self.sending.withLock { sending -> RequestWriter<ChatMessage>?? in
+          if sending.ended { return .some(nil) }
+          if let writer = sending.writer { return writer }
+          sending.waiters.append(continuation)
+          return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+      }
+      guard let writer else {
+        throw RPCError(code: .cancelled, message: "the subscription has ended")
       }
       try await writer.write(message)
     }
 
     func cancel() {
       self.events.finish(nil)
+      self.setWriter(nil, ended: true)
       self.task.withLock { $0?.cancel() }
     }
 

@@ -45,7 +45,7 @@ struct ConnectionBackoffTests {
     var schedule = ConnectionBackoffSchedule(policy: ConnectionBackoff(jitter: 0, minimumConnectTimeout: .seconds(20)))
     var random = FixedRandom(value: 0)
     #expect(schedule.connectTimeout == .seconds(20))
-    for _ in 0..<10 { _ = schedule.nextDelay(using: &random) }
+    for _ in 0..<11 { _ = schedule.nextDelay(using: &random) }
     #expect(schedule.connectTimeout == .seconds(120))
   }
 
