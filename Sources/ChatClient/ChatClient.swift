@@ -67,11 +67,12 @@ public final class ChatClient: Sendable {
   }
 
   private init(parsed: ClientTarget, text: String, connectTimeout: Duration) {
-    (self.host, self.port) = ChatTarget.hostAndPort(of: parsed)
-    self.target = text
     var configuration = NGHTTP2ClientConfiguration()
     configuration.connectTimeout = connectTimeout
     self.transport = NGHTTP2ClientTransport(target: parsed, configuration: configuration)
+    self.host = self.transport.host
+    self.port = self.transport.port
+    self.target = text
   }
 
   /// Closes the connections. Open calls fail with `UNAVAILABLE`, and so do later calls.

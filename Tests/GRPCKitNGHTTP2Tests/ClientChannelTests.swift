@@ -74,6 +74,25 @@ struct ClientChannelTests {
     #expect(names == ["v4", "v6"])
   }
 
+  @Test("A dns: target is resolved with the system resolver", arguments: ["localhost", "dns:///localhost", "dns:localhost"])
+  func dnsTargetResolves(name: String) async throws {
+    let server = try await RunningTestServer.start(services: [ServerNameEchoService(name: "v4")])
+    let names = try await withEchoChannel("\(name):\(server.port)") { echo in try await servedBy(echo, calls: 2) }
+    await server.stop()
+    #expect(names == ["v4"])
+  }
+
+  @Test("A name that does not resolve fails fast with UNAVAILABLE naming it")
+  func unresolvableNameFails() async throws {
+    let error = await #expect(throws: RPCError.self) {
+      try await withEchoChannel("dns:///no-such-host.invalid:50051") { echo in
+        try await echo.get(Echo_EchoRequest(), options: CallOptions(timeout: .seconds(30)))
+      }
+    }
+    #expect(error?.code == .unavailable)
+    #expect(error?.message.contains("could not resolve no-such-host.invalid") == true, "\(error?.message ?? "")")
+  }
+
   @Test("A transport connects on the first call, not before")
   func connectsLazily() async throws {
     final class Counter: Sendable { let value = Atomic<Int>(0) }

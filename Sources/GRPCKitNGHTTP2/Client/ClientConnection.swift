@@ -4,7 +4,7 @@ import NIOCore
 final class ClientConnection: Sendable {
   let channel: any Channel
   let mailbox: ConnectionMailbox<ClientStreamAction>
-  /// The address's index in the channel's subchannel list when it connected.
+  /// The subchannel (address) the connection belongs to.
   let subchannelID: Int
 
   init(channel: any Channel, mailbox: ConnectionMailbox<ClientStreamAction>, subchannelID: Int) {

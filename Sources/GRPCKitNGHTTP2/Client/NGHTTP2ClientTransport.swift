@@ -165,6 +165,25 @@ public final class NGHTTP2ClientTransport: ClientTransport {
 }
 
 extension NGHTTP2ClientTransport {
+  /// The host the target names first: the name, the first address, or the socket path of a
+  /// `unix:` target.
+  public var host: String {
+    switch self.target.endpoint {
+    case .name(let host, _): return host
+    case .addresses(let addresses): return addresses.first?.host ?? ""
+    case .unixDomainSocket(let path): return path
+    }
+  }
+
+  /// The port the target names first; 0 for a `unix:` target.
+  public var port: Int {
+    switch self.target.endpoint {
+    case .name(_, let port): return port
+    case .addresses(let addresses): return addresses.first?.port ?? 0
+    case .unixDomainSocket: return 0
+    }
+  }
+
   /// True once ``close()`` was called.
   package var isClosed: Bool { self.pool.isClosed }
 }
