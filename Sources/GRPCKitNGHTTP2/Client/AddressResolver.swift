@@ -1,6 +1,6 @@
 import GRPCKit
 import NIOCore
-import NIOPosix
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -10,18 +10,16 @@ import NIOPosix
   import Darwin
 #endif
 
-/// Resolves host names with the system resolver (`getaddrinfo`), which blocks: it runs on
-/// NIO's blocking-I/O thread pool, never on an event loop or the cooperative pool.
+/// Resolves host names with the system resolver (`getaddrinfo`), which blocks: like NIO's own
+/// resolver, it runs on a Dispatch queue, never on an event loop or the cooperative pool (and
+/// does not compete with blocking file I/O on NIO's thread pool).
 enum AddressResolver {
   /// Every address of `host` (IPv4 and IPv6, in the resolver's order, without duplicates).
   ///
   /// - Throws: ``RPCError`` `UNAVAILABLE` naming the host and the resolver's error.
   static func resolve(host: String, port: Int) async throws(RPCError) -> [SocketAddress] {
-    let outcome: Result<[SocketAddress], RPCError>
-    do {
-      outcome = try await NIOThreadPool.singleton.runIfActive { Self.lookUp(host: host, port: port) }
-    } catch {
-      outcome = .failure(RPCError(code: .unavailable, message: "could not resolve \(host): \(error)"))
+    let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[SocketAddress], RPCError>, Never>) in
+      DispatchQueue.global().async { continuation.resume(returning: Self.lookUp(host: host, port: port)) }
     }
     return try outcome.get()
   }
