@@ -48,11 +48,13 @@ extension ChatClient {
     var random = SystemRandomNumberGenerator()
     var gap: ChatRoomGap?
     var lastTimestamp: Int64?
+    var joined = false
     while !Task.isCancelled {
       do {
         try await client.chatStream(options: options) { writer, responses in
           core.setWriter(writer)
           defer { core.setWriter(nil) }
+          joined = true
           backoff.reset()
           if let pending = gap {
             gap = nil
@@ -66,16 +68,18 @@ extension ChatClient {
         core.events.finish(nil)  // the server ended the call with OK
         core.setWriter(nil, ended: true)
         return
-      } catch let error as RPCError where error.code == .unavailable && !transport.isClosed {
-        let attempts = (gap?.attempts ?? 0) + 1
-        gap = ChatRoomGap(reason: gap?.reason ?? error, lastMessageTimestamp: lastTimestamp, attempts: attempts)
+      } catch where Task.isCancelled || transport.isClosed {
+        break  // the reader left, or the client was closed
+      } catch let error as RPCError where error.code == .unavailable {
+        if joined {  // a first join that failed leaves no gap behind
+          let attempts = (gap?.attempts ?? 0) + 1
+          gap = ChatRoomGap(reason: gap?.reason ?? error, lastMessageTimestamp: lastTimestamp, attempts: attempts)
+        }
         do {
           try await Task.sleep(for: backoff.nextDelay(using: &random))
         } catch {
           break
         }
-      } catch let error as RPCError where error.code == .cancelled || transport.isClosed {
-        break
       } catch let error as RPCError {
         core.events.finish(error)
         core.setWriter(nil, ended: true)
