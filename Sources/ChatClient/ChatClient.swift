@@ -2,9 +2,10 @@ public import GRPCKitNGHTTP2
 
 /// A client of a `ChatService` server: join a room, send messages, read the room's messages.
 ///
-/// One `ChatClient` holds one HTTP/2 connection to one server, shared by all its calls. It
-/// connects on the first call and reconnects on a later call after the connection was lost (for
-/// example when the server restarted). Every failure is an `RPCError` whose `code` says what
+/// One `ChatClient` is one client channel to a target (see ``init(target:connectTimeout:)``),
+/// shared by all its calls: it connects on the first call, spreads calls over every address of
+/// the target, and reconnects with backoff after a connection was lost (for example when the
+/// server restarted). Every failure is an `RPCError` whose `code` says what
 /// happened: `UNAVAILABLE` when no connection can be made (the message names the address),
 /// `INVALID_ARGUMENT` for an invalid room name or a message the server rejects (the message
 /// names the rule), `DEADLINE_EXCEEDED` when a call's timeout passes, `RESOURCE_EXHAUSTED` when
@@ -28,50 +29,62 @@ public import GRPCKitNGHTTP2
 /// }
 /// ```
 public final class ChatClient: Sendable {
-  /// The server's host name or address.
+  /// The server's host name or address (the first one of an address list); the socket path of
+  /// a `unix:` target.
   public let host: String
-  /// The server's port.
+  /// The server's port; 0 for a `unix:` target.
   public let port: Int
-  private let transport: NGHTTP2ClientTransport
+  /// The target, as given.
+  public let target: String
+  let transport: NGHTTP2ClientTransport
 
   /// Creates a client of the server at `host:port`; nothing connects until the first call.
   ///
   /// - Parameters:
-  ///   - host: The server's host name or address.
+  ///   - host: The server's host name (resolved to all its addresses) or IP address.
   ///   - port: The server's port.
   ///   - connectTimeout: How long one connection attempt may take.
   ///   - tls: TLS settings (trust roots, a client certificate for mutual TLS); `nil`, the
   ///     default, connects in cleartext.
-  public init(host: String, port: Int, connectTimeout: Duration = .seconds(10), tls: ClientTLSConfiguration? = nil) {
-    self.host = host
-    self.port = port
-    var configuration = NGHTTP2ClientConfiguration()
-    configuration.connectTimeout = connectTimeout
-    configuration.tls = tls
-    self.transport = NGHTTP2ClientTransport(host: host, port: port, configuration: configuration)
+  public convenience init(
+    host: String, port: Int, connectTimeout: Duration = .seconds(10), tls: ClientTLSConfiguration? = nil
+  ) {
+    let address = ClientTarget.HostAndPort(host: host, port: port)
+    let parsed = (try? ClientTarget(parsing: address.description)) ?? ClientTarget(.name(host: host, port: port))
+    self.init(parsed: parsed, text: address.description, connectTimeout: connectTimeout, tls: tls)
   }
 
-  /// Creates a client of the server at `target`, written `HOST:PORT` (`[IPv6]:PORT` for an IPv6
-  /// address).
+  /// Creates a client of the server at `target`; nothing connects until the first call.
+  ///
+  /// `target` is `HOST:PORT` (`[IPv6]:PORT`), `dns:///HOST:PORT`, `ipv4:ADDR:PORT[,…]`,
+  /// `ipv6:[ADDR]:PORT[,…]` or `unix:PATH` (see `ClientTarget`). A name resolves to all its
+  /// addresses and calls are spread round-robin over them.
   ///
   /// - Parameters:
-  ///   - target: The server's address, for example `127.0.0.1:50051` or `chat.example.com:443`.
+  ///   - target: The server, for example `127.0.0.1:50051`, `chat.example.com:443` or
+  ///     `unix:/run/chat.sock`.
   ///   - connectTimeout: How long one connection attempt may take.
   ///   - tls: TLS settings; `nil`, the default, connects in cleartext. For example
   ///     `ClientTLSConfiguration(trustRootsPath: "ca.pem")`, plus `certificateChainPath` and
   ///     `privateKeyPath` for a server that requires client certificates.
-  /// - Throws: `RPCError` with code `INVALID_ARGUMENT` when `target` is not `HOST:PORT`.
+  /// - Throws: `RPCError` with code `INVALID_ARGUMENT` naming the rule `target` breaks.
   public convenience init(
     target: String, connectTimeout: Duration = .seconds(10), tls: ClientTLSConfiguration? = nil
   ) throws(RPCError) {
-    let address = try ChatTarget(parsing: target)
-    self.init(host: address.host, port: address.port, connectTimeout: connectTimeout, tls: tls)
+    self.init(parsed: try ClientTarget(parsing: target), text: target, connectTimeout: connectTimeout, tls: tls)
   }
 
-  /// `HOST:PORT`, as the client connects to it.
-  public var target: String { ChatTarget(host: self.host, port: self.port).description }
+  private init(parsed: ClientTarget, text: String, connectTimeout: Duration, tls: ClientTLSConfiguration?) {
+    var configuration = NGHTTP2ClientConfiguration()
+    configuration.connectTimeout = connectTimeout
+    configuration.tls = tls
+    self.transport = NGHTTP2ClientTransport(target: parsed, configuration: configuration)
+    self.host = self.transport.host
+    self.port = self.transport.port
+    self.target = text
+  }
 
-  /// Closes the connection. Open calls fail with `UNAVAILABLE`, and so do later calls.
+  /// Closes the connections. Open calls fail with `UNAVAILABLE`, and so do later calls.
   public func close() {
     self.transport.close()
   }

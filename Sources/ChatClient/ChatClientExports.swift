@@ -3,3 +3,4 @@
 /// settings.
 @_exported public import ChatAPI
 @_exported public import struct GRPCKitNGHTTP2.ClientTLSConfiguration
+@_exported public import struct GRPCKitNGHTTP2.ConnectionBackoff

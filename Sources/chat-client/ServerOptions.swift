@@ -3,7 +3,10 @@ import ChatClient
 
 /// The flags every subcommand shares: where the server is, which room to use, and TLS.
 struct ServerOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("The server's address.", valueName: "host:port"))
+  @Option(
+    help: ArgumentHelp(
+      "The server: host:port, [ipv6]:port, dns:///host:port, ipv4:addr:port[,...], ipv6:[addr]:port[,...] or unix:path.",
+      valueName: "target"))
   var target: String
 
   @Option(help: "The room: 1 to 64 characters of A-Z a-z 0-9 . _ -")

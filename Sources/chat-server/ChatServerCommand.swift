@@ -29,6 +29,12 @@ struct ChatServerCommand: AsyncParsableCommand {
   @Option(help: "The port to bind; 0 takes a free port. (default: $PORT, else 50051)")
   var port: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Listen on this Unix domain socket instead of TCP (a stale socket file is removed first).",
+      valueName: "path"))
+  var unixSocket: String?
+
   @Option(help: "The largest message text accepted, in bytes.")
   var maxMessageBytes = 4096
 
@@ -148,7 +154,12 @@ struct ChatServerCommand: AsyncParsableCommand {
     transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
     self.configureLifecycle(&transportConfiguration)
     transportConfiguration.tls = self.tls.configuration
-    let transport = NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
+    let transport =
+      if let path = self.unixSocket {
+        NGHTTP2ServerTransport(unixDomainSocketPath: path, configuration: transportConfiguration)
+      } else {
+        NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
+      }
     let server = GRPCServer(
       transport: transport,
       services: services,
@@ -170,15 +181,19 @@ struct ChatServerCommand: AsyncParsableCommand {
       } catch {
         var line = JSONObject()
         line.add("event", string: "bind failed")
-        line.add("address", string: "\(self.host):\(port)")
+        line.add("address", string: self.unixSocket.map { "unix:\($0)" } ?? "\(self.host):\(port)")
         line.add("error", string: "\(error)")
         output.open(firstLine: line.text)
         throw ExitCode.failure
       }
       var line = JSONObject()
       line.add("event", string: "listening")
-      line.add("port", integer: boundPort)
-      line.add("host", string: self.host)
+      if let path = self.unixSocket {
+        line.add("unix_socket", string: path)
+      } else {
+        line.add("port", integer: boundPort)
+        line.add("host", string: self.host)
+      }
       line.add("services", string: server.router.serviceNames.joined(separator: ","))
       line.add("tls", string: self.tls.mode)
       if let healthPort = self.tls.healthPort { line.add("health_port", integer: healthPort) }

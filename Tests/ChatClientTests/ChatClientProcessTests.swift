@@ -132,7 +132,9 @@ struct ChatClientProcessTests {
       ),
       (
         ["send", "--target", "nowhere", "--user", "ada", "hi"],
-        "chat-client: error: --target: target \"nowhere\" is not HOST:PORT with a port in 1...65535"
+        "chat-client: error: --target: target \"nowhere\" is not HOST:PORT, [IPV6]:PORT, "
+          + "dns:[//AUTHORITY/]HOST:PORT, ipv4:ADDR:PORT[,ADDR:PORT...], "
+          + "ipv6:[ADDR]:PORT[,[ADDR]:PORT...] or unix:PATH, with a port in 1...65535"
       ),
       (
         ["listen", "--target", "127.0.0.1:1", "--count", "0"],

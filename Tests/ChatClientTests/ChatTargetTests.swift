@@ -28,7 +28,8 @@ struct ChatTargetTests {
     } throws: { error in
       let error = error as? RPCError
       return error?.code == .invalidArgument
-        && error?.message == "target \"\(target)\" is not HOST:PORT with a port in 1...65535"
+        && error?.message.hasPrefix("target \"\(target)\" is not HOST:PORT, [IPV6]:PORT,") == true
+        && error?.message.hasSuffix("with a port in 1...65535") == true
     }
   }
 }

@@ -6,6 +6,8 @@ extension ClientConnectionHandler {
     switch event {
     case .headers(let streamID, let fields, let isTrailers, let endStream):
       guard let key = self.keys[streamID] else { return }
+      // The server answered: the call is no longer replayed on another connection.
+      if !isTrailers { self.streams[key]?.request.handle.commit() }
       if isTrailers {
         self.receiveTrailers(key: key, fields: fields)
       } else {
@@ -21,7 +23,13 @@ extension ClientConnectionHandler {
       guard let key = self.keys.removeValue(forKey: streamID) else { return }
       self.blockedStreams.remove(key)
       if let stream = self.streams[key], !stream.finished {
-        self.fail(key: key, Self.resetError(errorCode), reset: false)
+        // REFUSED_STREAM (sent by the server, or set by nghttp2 for streams above a GOAWAY's
+        // last stream id): the server did not process the request, so it may be replayed.
+        if errorCode == 7, !stream.headersReceived, stream.request.handle.retryAfterRefusal(Self.resetError(errorCode)) {
+          stream.deadlineTimer?.cancel()
+        } else {
+          self.fail(key: key, Self.resetError(errorCode), reset: false)
+        }
       }
       self.streams.removeValue(forKey: key)
     case .goAway(_, let errorCode, let debugData):

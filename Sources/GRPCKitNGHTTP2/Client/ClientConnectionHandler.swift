@@ -172,6 +172,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   private func open(_ request: ClientStreamRequest) {
     guard let session = self.session, let eventLoop = self.context?.eventLoop, !self.unusable else {
       let error = RPCError(code: .unavailable, message: "the connection is closing; retry on a new one")
+      if request.handle.retryAfterRefusal(error) { return }
       request.handle.outbound.close(error)
       request.responses.finish(.failure(error))
       return
@@ -183,6 +184,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       self.keys[streamID] = request.handle.key
     } catch {
       let failure = RPCError(code: .unavailable, message: "could not start \(request.path): \(error)")
+      if request.handle.retryAfterRefusal(failure) { return }
       request.handle.outbound.close(failure)
       request.responses.finish(.failure(failure))
       return

@@ -14,8 +14,18 @@ public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   public var outboundHighWatermark: Int = 256 << 10
   /// Unsent request bytes per stream at which a suspended writer resumes.
   public var outboundLowWatermark: Int = 64 << 10
-  /// How long a connection attempt may take.
-  public var connectTimeout: Duration = .seconds(10)
+  /// How long one connection attempt may take at least (gRPC's minimum connect timeout, 20 s
+  /// by default); the same as `backoff.minimumConnectTimeout`.
+  public var connectTimeout: Duration {
+    get { self.backoff.minimumConnectTimeout }
+    set { self.backoff.minimumConnectTimeout = newValue }
+  }
+  /// The waits between attempts to connect to one address (gRPC's connection backoff).
+  public var backoff = ConnectionBackoff()
+  /// Request bytes a call keeps until the server answers, so that a stream the server refused
+  /// unprocessed (REFUSED_STREAM, or above a GOAWAY's last stream id) can be replayed once on
+  /// another connection; a call that sent more is not retried.
+  public var transparentRetryBufferSize: Int = 64 << 10
   /// The `user-agent` header.
   public var userAgent = "grpc-swift-nghttp2/0.1"
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).

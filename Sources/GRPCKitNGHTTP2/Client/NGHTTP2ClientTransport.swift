@@ -3,66 +3,91 @@ public import NIOCore
 public import NIOPosix
 import Synchronization
 
-/// The HTTP/2 client transport: one TCP connection (h2c with prior knowledge) to one server,
-/// carrying many concurrent calls. It connects on the first call and reconnects on a later call
-/// after the connection closed or the server sent GOAWAY.
+/// The HTTP/2 client transport: a channel to one target (a name, a list of addresses, or a Unix
+/// domain socket; see ``ClientTarget``) carrying many concurrent calls.
+///
+/// - Lazy: nothing connects (or resolves) until the first call.
+/// - Load balancing: a name resolves to all its addresses; each address gets one connection,
+///   and calls are spread round-robin over the ready ones.
+/// - Reconnection: a lost connection is replaced when the next call needs it (after resolving
+///   the name again); a failed attempt is retried with gRPC's exponential backoff and jitter
+///   (``NGHTTP2ClientConfiguration/backoff``).
+/// - GOAWAY: new calls go to a fresh connection; calls already on the old one finish there. A
+///   call the server refused without processing it (REFUSED_STREAM, or above the GOAWAY's last
+///   stream id) is replayed once on another connection if it sent no more than
+///   ``NGHTTP2ClientConfiguration/transparentRetryBufferSize`` bytes.
+/// - Failures: when no connection is ready and every address failed, a call fails at once with
+///   `UNAVAILABLE` naming the target and the last connection error, unless its
+///   ``CallOptions/waitForReady`` is set: it then waits for a connection, up to its timeout
+///   (`DEADLINE_EXCEEDED`) or ``close()`` (`UNAVAILABLE`).
 ///
 /// ```swift
-/// let transport = NGHTTP2ClientTransport(host: "127.0.0.1", port: 50051)
+/// let transport = try NGHTTP2ClientTransport(target: "dns:///echo.internal:50051")
 /// let echo = Echo_Echo.Client(wrapping: GRPCClient(transport: transport))
-/// let reply = try await echo.get(Echo_EchoRequest(text: "hi"))
+/// let reply = try await echo.get(
+///   Echo_EchoRequest(text: "hi"), options: CallOptions(timeout: .seconds(5), waitForReady: true))
 /// transport.close()
 /// ```
 public final class NGHTTP2ClientTransport: ClientTransport {
-  /// The server's host name or address.
-  public let host: String
-  /// The server's port.
-  public let port: Int
-  /// HTTP/2 and gRPC limits.
+  /// Where the transport connects.
+  public let target: ClientTarget
+  /// HTTP/2 and gRPC limits, backoff.
   public let configuration: NGHTTP2ClientConfiguration
-  private let group: any EventLoopGroup
+  private let pool: ClientConnectionPool
   /// The keepalive interval its connections use; doubled after GOAWAY "too_many_pings".
-  let keepaliveInterval: KeepaliveInterval?
+  var keepaliveInterval: KeepaliveInterval? { self.pool.keepaliveInterval }
+  private let nextKey = Atomic<Int>(0)
 
-  private final class Connection: Sendable {
-    let channel: any Channel
-    let mailbox: ConnectionMailbox<ClientStreamAction>
-    private let nextKey = Atomic<Int>(0)
-
-    init(channel: any Channel, mailbox: ConnectionMailbox<ClientStreamAction>) {
-      self.channel = channel
-      self.mailbox = mailbox
-    }
-
-    func makeKey() -> Int { self.nextKey.add(1, ordering: .relaxed).newValue }
-  }
-
-  private enum State {
-    case idle
-    case connecting(id: Int, [CheckedContinuation<Connection, any Error>])
-    case ready(id: Int, Connection)
-    case closed
-  }
-  private let state = Mutex<(State, Int)>((.idle, 0))
-
-  /// Creates a transport; nothing connects until the first call.
+  /// Creates a transport for `target`; nothing connects until the first call.
   ///
   /// - Parameters:
-  ///   - host: The server's host name or address.
-  ///   - port: The server's port.
-  ///   - configuration: Limits and windows.
-  ///   - eventLoopGroup: The loops the connection runs on.
+  ///   - target: The server, in any form ``ClientTarget`` parses.
+  ///   - configuration: Limits, windows and backoff.
+  ///   - eventLoopGroup: The loops connections run on.
+  /// - Throws: ``RPCError`` `INVALID_ARGUMENT` when `target` is not a valid target.
+  public convenience init(
+    target: String,
+    configuration: NGHTTP2ClientConfiguration = NGHTTP2ClientConfiguration(),
+    eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+  ) throws(RPCError) {
+    self.init(target: try ClientTarget(parsing: target), configuration: configuration, eventLoopGroup: eventLoopGroup)
+  }
+
+  /// Creates a transport for `target`; nothing connects until the first call.
+  ///
+  /// - Parameters:
+  ///   - target: The server.
+  ///   - configuration: Limits, windows and backoff.
+  ///   - eventLoopGroup: The loops connections run on.
   public init(
+    target: ClientTarget,
+    configuration: NGHTTP2ClientConfiguration = NGHTTP2ClientConfiguration(),
+    eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+  ) {
+    self.target = target
+    self.configuration = configuration
+    self.pool = ClientConnectionPool(target: target, configuration: configuration, group: eventLoopGroup)
+  }
+
+  /// Creates a transport for `host:port`: an IP address, or a name resolved to all its
+  /// addresses. Nothing connects until the first call.
+  ///
+  /// - Parameters:
+  ///   - host: The server's host name or IP address (IPv6 without brackets).
+  ///   - port: The server's port.
+  ///   - configuration: Limits, windows and backoff.
+  ///   - eventLoopGroup: The loops connections run on.
+  public convenience init(
     host: String,
     port: Int,
     configuration: NGHTTP2ClientConfiguration = NGHTTP2ClientConfiguration(),
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) {
-    self.host = host
-    self.port = port
-    self.configuration = configuration
-    self.group = eventLoopGroup
-    self.keepaliveInterval = configuration.keepalive.interval.map(KeepaliveInterval.init)
+    let address = ClientTarget.HostAndPort(host: host, port: port)
+    let isAddress = IPAddressText.isIPv4(host) || IPAddressText.isIPv6(host)
+    self.init(
+      target: ClientTarget(isAddress ? .addresses([address]) : .name(host: host, port: port)),
+      configuration: configuration, eventLoopGroup: eventLoopGroup)
   }
 
   public func openStream(
@@ -70,126 +95,98 @@ public final class NGHTTP2ClientTransport: ClientTransport {
     options: CallOptions,
     responses: any InboundMessageSink
   ) async throws(RPCError) -> any ClientStreamOutbound {
-    let headers = ClientRequestHeaders.make(
-      path: method.path, authority: "\(self.host):\(self.port)", options: options, configuration: self.configuration)
-
-    var closeReason: String?
-    for _ in 0..<2 {
-      let connection = try await self.connection()
-      let handle = ClientStreamHandle(
-        outbound: StreamOutboundHandle(
-          key: connection.makeKey(), allocator: connection.channel.allocator,
-          highWatermark: self.configuration.outboundHighWatermark,
-          lowWatermark: self.configuration.outboundLowWatermark),
-        mailbox: connection.mailbox, compression: options.compression)
-      let request = ClientStreamRequest(
-        handle: handle, headers: headers, responses: responses, timeout: options.timeout,
-        maximumReceiveMessageSize: options.maximumReceiveMessageSize ?? self.configuration.maximumReceiveMessageSize,
-        path: method.path)
-      if connection.mailbox.post(.open(request)) { return handle }
-      closeReason = connection.mailbox.closeReason
-      self.connectionBecameUnusable(connection)
+    let deadline = options.timeout.map { ContinuousClock.now + $0 }
+    let connection = try await self.pool.connection(waitForReady: options.waitForReady, timeout: options.timeout)
+    let handle = ClientStreamHandle(
+      outbound: StreamOutboundHandle(
+        key: self.nextKey.add(1, ordering: .relaxed).newValue, allocator: connection.channel.allocator,
+        highWatermark: self.configuration.outboundHighWatermark,
+        lowWatermark: self.configuration.outboundLowWatermark),
+      responses: responses,
+      mailbox: connection.mailbox,
+      replayLimit: self.configuration.transparentRetryBufferSize,
+      retry: { handle, _ in
+        Task {
+          await self.retry(handle, method: method, options: options, deadline: deadline, excluding: connection.subchannelID)
+        }
+      },
+      compression: options.compression)
+    let request = try self.request(for: handle, method: method, options: options, deadline: deadline)
+    if !connection.mailbox.post(.open(request)) {
+      // The connection closed after it was picked; nothing was sent, so the call moves.
+      _ = handle.retryAfterRefusal(RPCError(code: .unavailable, message: "the connection closed"))
     }
-    // The reason names a TLS failure, for example, that closed the connection before the call
-    // reached it.
-    throw RPCError(
-      code: .unavailable,
-      message: "the connection to \(self.host):\(self.port) closed" + (closeReason.map { " (\($0))" } ?? ""))
+    return handle
   }
 
-  /// Closes the connection: open calls fail with `UNAVAILABLE`, and later calls fail at once.
+  /// Closes every connection: open calls fail with `UNAVAILABLE`, and so do calls waiting for
+  /// a connection and later calls.
   public func close() {
-    let connection = self.state.withLock { state -> Connection? in
-      defer { state.0 = .closed }
-      if case .ready(_, let connection) = state.0 { return connection }
-      return nil
-    }
-    connection?.channel.close(promise: nil)
+    self.pool.close()
   }
 
-  private func connection() async throws(RPCError) -> Connection {
-    enum Step { case use(Connection), wait(Int), connect(Int), closed }
-    do {
-      return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Connection, any Error>) in
-        let step = self.state.withLock { state -> Step in
-          switch state.0 {
-          case .ready(_, let connection):
-            return .use(connection)
-          case .connecting(let id, var waiters):
-            waiters.append(continuation)
-            state.0 = .connecting(id: id, waiters)
-            return .wait(id)
-          case .idle:
-            state.1 += 1
-            state.0 = .connecting(id: state.1, [continuation])
-            return .connect(state.1)
-          case .closed:
-            return .closed
-          }
-        }
-        switch step {
-        case .use(let connection): continuation.resume(returning: connection)
-        case .wait: break
-        case .connect(let id): self.connect(id: id)
-        case .closed: continuation.resume(throwing: RPCError(code: .unavailable, message: "the client transport was closed"))
-        }
+  /// The request with the time left until `deadline`.
+  private func request(
+    for handle: ClientStreamHandle,
+    method: ProtobufMethodDescriptor,
+    options: CallOptions,
+    deadline: ContinuousClock.Instant?
+  ) throws(RPCError) -> ClientStreamRequest {
+    var options = options
+    if let deadline, let timeout = options.timeout {
+      let left = deadline - .now
+      guard left > .zero else {
+        throw RPCError(code: .deadlineExceeded, message: "the deadline of \(GRPCTimeout.encode(timeout)) was exceeded before the call started")
       }
-    } catch let error as RPCError {
-      throw error
+      options.timeout = left
+    }
+    return ClientStreamRequest(
+      handle: handle,
+      headers: ClientRequestHeaders.make(
+        path: method.path, authority: self.target.authority, options: options, configuration: self.configuration),
+      responses: handle.responses, timeout: options.timeout,
+      maximumReceiveMessageSize: options.maximumReceiveMessageSize ?? self.configuration.maximumReceiveMessageSize,
+      path: method.path)
+  }
+
+  /// Replays a refused call on another connection (preferring another address).
+  private func retry(
+    _ handle: ClientStreamHandle,
+    method: ProtobufMethodDescriptor,
+    options: CallOptions,
+    deadline: ContinuousClock.Instant?,
+    excluding subchannelID: Int
+  ) async {
+    do throws(RPCError) {
+      let connection = try await self.pool.connection(
+        waitForReady: options.waitForReady, timeout: deadline.map { $0 - .now }, excluding: subchannelID)
+      handle.reroute(to: connection.mailbox, request: try self.request(for: handle, method: method, options: options, deadline: deadline))
     } catch {
-      throw RPCError(code: .unavailable, message: "could not connect to \(self.host):\(self.port): \(error)")
+      handle.abandon(error)
+    }
+  }
+}
+
+extension NGHTTP2ClientTransport {
+  /// The host the target names first: the name, the first address, or the socket path of a
+  /// `unix:` target.
+  public var host: String {
+    switch self.target.endpoint {
+    case .name(let host, _): return host
+    case .addresses(let addresses): return addresses.first?.host ?? ""
+    case .unixDomainSocket(let path): return path
     }
   }
 
-  private func connect(id: Int) {
-    let mailbox = ConnectionMailbox<ClientStreamAction>(eventLoop: self.group.next())
-    let configuration = self.configuration
-    let host = self.host
-    let keepaliveInterval = self.keepaliveInterval
-    let bootstrap = ClientBootstrap(group: mailbox.eventLoop)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
-      .connectTimeout(.nanoseconds(configuration.connectTimeout.saturatingNanoseconds))
-      .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-          let handler = ClientConnectionHandler(
-            configuration: configuration, mailbox: mailbox, keepaliveInterval: keepaliveInterval
-          ) { [weak self] in
-            self?.connectionBecameUnusable(id: id)
-          }
-          try TLSPipeline.addClientHandlers(
-            to: channel.pipeline.syncOperations, configuration: configuration, serverHostname: host)
-          try channel.pipeline.syncOperations.addHandler(handler)
-        }
-      }
-    bootstrap.connect(host: self.host, port: self.port).whenComplete { result in
-      let outcome: Result<Connection, any Error> = result.map { Connection(channel: $0, mailbox: mailbox) }
-      let waiters = self.state.withLock { state -> [CheckedContinuation<Connection, any Error>] in
-        guard case .connecting(let current, let waiters) = state.0, current == id else { return [] }
-        switch outcome {
-        case .success(let connection): state.0 = .ready(id: id, connection)
-        case .failure: state.0 = .idle
-        }
-        return waiters
-      }
-      let mapped = outcome.mapError { error -> any Error in
-        RPCError(code: .unavailable, message: "could not connect to \(self.host):\(self.port): \(error)")
-      }
-      for waiter in waiters { waiter.resume(with: mapped) }
-      if case .success(let connection) = outcome, waiters.isEmpty { connection.channel.close(promise: nil) }
+  /// The port the target names first; 0 for a `unix:` target.
+  public var port: Int {
+    switch self.target.endpoint {
+    case .name(_, let port): return port
+    case .addresses(let addresses): return addresses.first?.port ?? 0
+    case .unixDomainSocket: return 0
     }
   }
 
-  /// The next call connects anew. Calls already on the old connection finish there; it closes
-  /// once they are done (nghttp2 stops wanting reads and writes) or when the server closes it.
-  private func connectionBecameUnusable(id: Int) {
-    self.state.withLock { state in
-      if case .ready(let current, _) = state.0, current == id { state.0 = .idle }
-    }
-  }
-
-  private func connectionBecameUnusable(_ connection: Connection) {
-    self.state.withLock { state in
-      if case .ready(_, let current) = state.0, current === connection { state.0 = .idle }
-    }
-  }
+  /// True once ``close()`` was called.
+  package var isClosed: Bool { self.pool.isClosed }
 }

@@ -18,6 +18,8 @@ public final class NGHTTP2ServerTransport: ServerTransport {
   public let host: String
   /// The port to bind; 0 takes a free port (see ``listeningPort()``).
   public let port: Int
+  /// The Unix domain socket the transport listens on instead of `host:port`, if any.
+  public let unixDomainSocketPath: String?
   /// HTTP/2 and gRPC limits.
   public let configuration: NGHTTP2ServerConfiguration
   private let group: any EventLoopGroup
@@ -48,6 +50,32 @@ public final class NGHTTP2ServerTransport: ServerTransport {
   ) {
     self.host = host
     self.port = port
+    self.unixDomainSocketPath = nil
+    self.configuration = configuration
+    self.group = eventLoopGroup
+    self.tlsContexts = configuration.tls.map { ServerTLSContextStore(configuration: $0) }
+  }
+
+  /// Creates a transport that listens on a Unix domain socket (for a sidecar, or clients on the
+  /// same host), removing a stale socket file at `unixDomainSocketPath` first. Clients dial it
+  /// as `unix:PATH`; ``listeningPort()`` returns 0.
+  ///
+  /// ```swift
+  /// let transport = NGHTTP2ServerTransport(unixDomainSocketPath: "/run/chat/grpc.sock")
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - unixDomainSocketPath: The socket's path (at most 107 bytes).
+  ///   - configuration: Limits and windows.
+  ///   - eventLoopGroup: The loops connections run on; one loop owns each connection.
+  public init(
+    unixDomainSocketPath: String,
+    configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration(),
+    eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+  ) {
+    self.host = "localhost"
+    self.port = 0
+    self.unixDomainSocketPath = unixDomainSocketPath
     self.configuration = configuration
     self.group = eventLoopGroup
     self.tlsContexts = configuration.tls.map { ServerTLSContextStore(configuration: $0) }
@@ -74,7 +102,11 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     do {
       // Certificate files that cannot be used fail listen (and listeningPort()) before binding.
       try tlsContexts?.load(logger: logger)
-      channel = try await bootstrap.bind(host: self.host, port: self.port).get()
+      if let path = self.unixDomainSocketPath {
+        channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+      } else {
+        channel = try await bootstrap.bind(host: self.host, port: self.port).get()
+      }
     } catch {
       let waiters = self.state.withLock { state -> [CheckedContinuation<Int, any Error>] in
         defer { state = .failed(error) }
