@@ -85,6 +85,9 @@ public final class ExternalProcess: Sendable {
       let status: ExitStatus =
         process.terminationReason == .exit
         ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
+      // Standard error is read on another thread: let it reach end of file first (briefly; a
+      // grandchild may still hold the pipe), so a test that saw the exit also sees the message.
+      _ = output.standardErrorEnded.wait(timeout: .now() + 2)
       output.processExited(status)
     }
     do {
@@ -427,7 +430,11 @@ private final class ProcessOutput: Sendable {
     waiter?.resume(returning: outcome)
   }
 
+  /// Signalled once standard error reached end of file.
+  let standardErrorEnded = DispatchSemaphore(value: 0)
+
   func receiveStandardError(_ data: Data) {
+    if data.isEmpty { self.standardErrorEnded.signal() }
     self.state.withLock { state in
       state.standardError.append(contentsOf: data)
       if state.standardError.count > Self.standardErrorLimit {

@@ -77,11 +77,12 @@ struct KeepaliveProxyTests {
   @Test("Keepalive PINGs from both sides keep an idle call open across several intervals")
   func idleCallSurvivesKeepalive() async throws {
     var serverConfiguration = NGHTTP2ServerConfiguration()
-    serverConfiguration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(2))
+    // Timeouts leave room for a loop starved by a fully loaded machine; the call outlives one.
+    serverConfiguration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(5))
     serverConfiguration.clientPingPolicy = .init(minimumInterval: .milliseconds(10))
     try await withControlledTestServer(configuration: serverConfiguration) { server in
       var configuration = NGHTTP2ClientConfiguration()
-      configuration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(2))
+      configuration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(5))
       try await withEchoClient(port: server.port, configuration: configuration) { echo in
         try await echo.update { writer, responses in
           var iterator = responses.makeAsyncIterator()
@@ -89,7 +90,7 @@ struct KeepaliveProxyTests {
           #expect(try await iterator.next()?.text == "first")
           // Longer than a keepalive timeout: had a PING gone unanswered, the connection would
           // be closed by now.
-          try await Task.sleep(for: .seconds(3))
+          try await Task.sleep(for: .seconds(6))
           try await writer.write(Echo_EchoRequest(text: "second"))
           #expect(try await iterator.next()?.text == "second")
           writer.finish()

@@ -152,7 +152,11 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
       return true
     }
     if !opened {
-      self.abandon(RPCError(code: .unavailable, message: "the connection closed before the call could be retried"))
+      // The reason names what closed it (a TLS failure, for example), when the handler knew.
+      self.abandon(
+        RPCError(
+          code: .unavailable,
+          message: mailbox.closeReason ?? "the connection closed before the call could be retried"))
     }
   }
 
