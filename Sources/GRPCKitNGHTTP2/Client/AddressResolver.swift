@@ -1,6 +1,6 @@
 import GRPCKit
 import NIOCore
-import Dispatch
+import NIOPosix
 
 #if canImport(Glibc)
   import Glibc
@@ -10,16 +10,26 @@ import Dispatch
   import Darwin
 #endif
 
-/// Resolves host names with the system resolver (`getaddrinfo`), which blocks: like NIO's own
-/// resolver, it runs on a Dispatch queue, never on an event loop or the cooperative pool (and
-/// does not compete with blocking file I/O on NIO's thread pool).
+/// Resolves host names with the system resolver (`getaddrinfo`), which blocks: it runs on
+/// threads of its own, never on an event loop or the cooperative pool, and does not compete with
+/// blocking work elsewhere (Dispatch's global queue starved lookups under load, as could file I/O
+/// on NIO's shared thread pool).
 enum AddressResolver {
+  private static let threads: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 2)
+    pool.start()
+    return pool
+  }()
+
   /// Every address of `host` (IPv4 and IPv6, in the resolver's order, without duplicates).
   ///
   /// - Throws: ``RPCError`` `UNAVAILABLE` naming the host and the resolver's error.
   static func resolve(host: String, port: Int) async throws(RPCError) -> [SocketAddress] {
-    let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[SocketAddress], RPCError>, Never>) in
-      DispatchQueue.global().async { continuation.resume(returning: Self.lookUp(host: host, port: port)) }
+    let outcome: Result<[SocketAddress], RPCError>
+    do {
+      outcome = try await Self.threads.runIfActive { Self.lookUp(host: host, port: port) }
+    } catch {
+      throw RPCError(code: .unavailable, message: "could not resolve \(host): \(error)")
     }
     return try outcome.get()
   }
