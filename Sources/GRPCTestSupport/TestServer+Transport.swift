@@ -15,6 +15,7 @@ public func withTestServerTransport<Result: Sendable>(
   _ body: (NGHTTP2ServerTransport, Int) async throws -> Result
 ) async throws -> Result {
   var configuration = configuration
+  // Bounded teardown: connections still open after GOAWAY are closed after this.
   configuration.shutdownGracePeriod = .seconds(2)
   let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0, configuration: configuration)
   var logger = Logger(label: "test.server")

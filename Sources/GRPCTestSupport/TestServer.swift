@@ -1,6 +1,5 @@
 public import GRPCKit
 public import GRPCKitNGHTTP2
-import Logging
 
 /// Runs a server on a free loopback port for the duration of `body`, then shuts it down.
 ///
@@ -13,21 +12,8 @@ public func withTestServer<Result: Sendable>(
   configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration(),
   _ body: (Int) async throws -> Result
 ) async throws -> Result {
-  var configuration = configuration
-  // Bounded teardown: connections still open after GOAWAY are closed after this.
-  configuration.shutdownGracePeriod = .seconds(2)
-  let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0, configuration: configuration)
-  var logger = Logger(label: "test.server")
-  logger.logLevel = .critical
-  let server = GRPCServer(transport: transport, services: services, logger: logger)
-  return try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.serve() }
-    defer {
-      server.beginGracefulShutdown()
-      group.cancelAll()
-    }
-    let port = try await transport.listeningPort()
-    return try await body(port)
+  try await withTestServerTransport(services: services, configuration: configuration) { _, port in
+    try await body(port)
   }
 }
 
