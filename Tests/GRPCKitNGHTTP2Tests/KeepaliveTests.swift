@@ -39,6 +39,7 @@ struct KeepaliveTests {
     "Durations in messages read as seconds",
     arguments: [
       (Duration.seconds(20), "20s"), (.milliseconds(250), "0.25s"), (.milliseconds(1005), "1.005s"),
+      (.milliseconds(-3), "-0.003s"), (.seconds(-2), "-2s"),
     ]
   )
   func secondsDescription(duration: Duration, text: String) {

@@ -138,7 +138,7 @@ final class ClientConnectionPool: Sendable {
     }
     var waiter = waiter
     if let timeout {
-      let description = timeout.secondsDescription
+      let description = max(timeout, .zero).secondsDescription
       waiter.timer = self.group.next().scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
         self.endWait(id, RPCError(code: .deadlineExceeded, message: "no connection to \(self.target) was ready within \(description)\(self.lastErrorSuffix)"))
       }
