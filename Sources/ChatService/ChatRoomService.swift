@@ -2,39 +2,56 @@ public import ChatAPI
 public import GRPCKit
 public import Logging
 
-/// The `ChatService` implementation: rooms, broadcast, slow-consumer protection.
+/// The `ChatService` implementation: rooms, broadcast, history, slow-consumer protection.
 ///
 /// A call joins the room named by its `chat-room` metadata (`lobby` when absent). Every message
-/// it sends is validated, stamped with the server's time when its `timestamp` is 0, and
-/// broadcast to every member of the room, the sender included; all members see one order. A
-/// member whose queue passes its bound is ended with `RESOURCE_EXHAUSTED` without slowing the
-/// room. When the client half-closes, the call ends with `OK` once everything accepted before
-/// the half-close has been written to it.
+/// it sends is validated, stamped with the server's time when its `timestamp` is 0, stored as
+/// the room's next message (with an event id; the room keeps the last
+/// ``ChatServiceConfiguration/historySize``) and broadcast to every member of the room, the
+/// sender included; all members see one order. A member whose queue passes its bound is ended
+/// with `RESOURCE_EXHAUSTED` without slowing the room. When the client half-closes, the call
+/// ends with `OK` once everything accepted before the half-close has been written to it.
+///
+/// The same rooms are served by ``roomEvents`` (`chat.v1.RoomEvents`: subscribe from an event
+/// id, publish). With a shared backend (`ChatRoomsRedis`), every server on the store delivers
+/// every room's messages to its own members.
 ///
 /// ```swift
 /// let service = ChatRoomService(logger: Logger(label: "chat"))
-/// let server = GRPCServer(transport: transport, services: [service])
+/// let server = GRPCServer(transport: transport, services: [service, service.roomEvents])
 /// try await server.serve()
 /// ```
 public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
   /// The limits and clock in use.
   public let configuration: ChatServiceConfiguration
+  /// `chat.v1.RoomEvents` over the same rooms: register it beside this service.
+  public let roomEvents: RoomEventsService
   private let rules: ChatRules
-  private let registry = RoomRegistry()
+  private let directory: RoomDirectory
   private let logger: Logger
 
   /// Creates the service.
   ///
   /// - Parameters:
-  ///   - configuration: Message limits, queue bounds and the clock.
+  ///   - configuration: Message limits, queue bounds, history, heartbeats and the clock.
+  ///   - backend: Where rooms live: ``ChatRoomBackend/inProcess`` (the default) or a store
+  ///     several servers share.
   ///   - logger: Receives call events at debug and info level, with `chat.room` metadata.
   public init(
     configuration: ChatServiceConfiguration = ChatServiceConfiguration(),
+    backend: ChatRoomBackend = .inProcess,
     logger: Logger = Logger(label: "chat.service")
   ) {
     self.configuration = configuration
     self.rules = ChatRules(configuration: configuration)
+    self.directory = RoomDirectory(
+      sharedStore: backend.sharedStore,
+      historySize: configuration.historySize,
+      maximumIdleRooms: configuration.maximumIdleRooms
+    )
     self.logger = logger
+    self.roomEvents = RoomEventsService(
+      configuration: configuration, rules: self.rules, directory: self.directory, logger: logger)
   }
 
   /// Serves one ChatStream call.
@@ -61,21 +78,19 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
       maximumMessages: self.configuration.maximumQueuedMessages,
       maximumBytes: self.configuration.maximumQueuedBytes
     )
-    let room = self.registry.join(room: roomName, member: member)
+    let room = try await self.directory.join(room: roomName, member: member, at: .live)
     logger.debug("member joined")
 
-    let outcome = await withTaskGroup(of: Void.self) { group in
-      group.addTask { await self.receive(requests, from: member, in: room) }
-      group.addTask { await member.write(to: responses) }
-      let outcome = await withTaskCancellationHandler {
-        await member.outcome()
-      } onCancel: {
-        member.end(.failure(RPCError(code: .cancelled, message: "the call was cancelled")))
-      }
-      group.cancelAll()
-      return outcome
-    }
-    self.registry.endCall(room: room, member: member)
+    let outcome = await RoomCall.run(
+      member, in: room, directory: self.directory,
+      tasks: [
+        { await self.receive(requests, from: member, in: room) },
+        {
+          await member.write { item in
+            if case .record(let record) = item { try await responses.write(record.message) }
+          }
+        },
+      ])
 
     switch outcome {
     case .success:
@@ -92,21 +107,23 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     }
   }
 
-  /// Validates and broadcasts the call's messages; at the half-close, leaves the room and lets
-  /// the writer drain.
+  /// Validates, stores and broadcasts the call's messages; at the half-close, waits until the
+  /// last of them came back from a shared store, leaves the room and lets the writer drain.
   private func receive(
     _ requests: RequestStream<ChatMessage>,
     from member: RoomMember,
     in room: ChatRoom
   ) async {
     do {
+      var lastID: RoomEventID?
       for try await request in requests {
         try Task.checkCancellation()
         var message = request
         try self.rules.admit(&message)
-        room.broadcast(message)
+        lastID = try await self.directory.append(message, to: room.name, localRoom: room)
       }
-      self.registry.leave(room: room, member: member)
+      if let lastID, self.directory.sharedStore != nil { await room.waitForDelivery(of: lastID) }
+      self.directory.leave(room: room, member: member)
       member.finishAfterDraining()
     } catch {
       member.end(.failure(RPCError(wrapping: error)))
@@ -122,17 +139,17 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
   ///
   /// - Parameter error: The status the calls end with.
   public func endAllCalls(_ error: RPCError) {
-    self.registry.endAll(error)
+    self.directory.endAll(error)
   }
 
   /// Returns once no call is open, or when the calling task is cancelled.
   public func waitUntilIdle() async {
-    await self.registry.waitUntilIdle()
+    await self.directory.waitUntilIdle()
   }
 
-  /// The names of the rooms that currently have members, sorted.
-  public var roomNames: [String] { self.registry.roomNames }
+  /// The names of the rooms that currently have members on this server, sorted.
+  public var roomNames: [String] { self.directory.roomNames }
 
-  /// The number of open ChatStream calls.
-  public var openCallCount: Int { self.registry.callCount }
+  /// The number of open ChatStream and RoomEvents calls.
+  public var openCallCount: Int { self.directory.callCount }
 }

@@ -26,12 +26,23 @@ struct ChatRules: Sendable {
   /// - Throws: `INVALID_ARGUMENT` when the name is not 1–64 characters of `A–Z a–z 0–9 . _ -`.
   static func roomName(from metadata: Metadata) throws(RPCError) -> String {
     guard let name = metadata.first(Self.roomKey) else { return Self.defaultRoom }
+    return try Self.validRoomName(name, source: Self.roomKey)
+  }
+
+  /// The room a RoomEvents request names in its `room` field; `lobby` when it is empty.
+  ///
+  /// - Throws: `INVALID_ARGUMENT` as for the `chat-room` metadata.
+  static func roomName(field name: String) throws(RPCError) -> String {
+    name.isEmpty ? Self.defaultRoom : try Self.validRoomName(name, source: "room")
+  }
+
+  private static func validRoomName(_ name: String, source: String) throws(RPCError) -> String {
     let utf8 = name.utf8
     guard (1 ... Self.maximumRoomLength).contains(utf8.count), utf8.allSatisfy(Self.isRoomCharacter)
     else {
       throw RPCError(
         code: .invalidArgument,
-        message: "chat-room \"\(name)\" is invalid: it must be 1-64 characters of A-Z a-z 0-9 . _ -"
+        message: "\(source) \"\(name)\" is invalid: it must be 1-64 characters of A-Z a-z 0-9 . _ -"
       )
     }
     return name

@@ -1,19 +1,26 @@
 import ChatAPI
-import GRPCKit
+package import GRPCKit
 import Synchronization
 
-/// One open ChatStream call as its room sees it: a bounded queue of messages to write, the task
-/// that writes them, and the outcome that ends the call.
+/// What a member's writer sends: a message of the room, or a heartbeat (RoomEvents only).
+package enum RoomMemberItem: Sendable {
+  case record(RoomRecord)
+  case heartbeat
+}
+
+/// One open call in a room (a ChatStream member or a RoomEvents subscriber) as its room sees it:
+/// a bounded queue of records to write, the task that writes them, and the outcome that ends
+/// the call.
 ///
 /// Rooms enqueue under their own lock, so every member's queue holds the room's order. The
 /// writer takes the whole queue at once and writes it, then takes again; it sleeps on one
-/// continuation when the queue is empty. Messages count against the bound from the moment they
+/// continuation when the queue is empty. Records count against the bound from the moment they
 /// are queued until the batch holding them has been written.
-final class RoomMember: Sendable {
+package final class RoomMember: Sendable {
   private enum Phase { case open, draining, ended }
 
   private struct State {
-    var queue: [ChatMessage] = []
+    var queue: [RoomMemberItem] = []
     var queuedBytes = 0
     var batchCount = 0
     var batchBytes = 0
@@ -23,6 +30,8 @@ final class RoomMember: Sendable {
     var writer: UnsafeContinuation<Void, Never>?
     var outcome: Result<Void, RPCError>?
     var outcomeWaiter: UnsafeContinuation<Result<Void, RPCError>, Never>?
+    /// When the last item was queued (heartbeat bookkeeping; RoomEvents subscribers only).
+    var lastQueued: ContinuousClock.Instant?
   }
 
   /// Continuations taken out of the state, resumed after the lock is released.
@@ -40,21 +49,29 @@ final class RoomMember: Sendable {
 
   private let maximumMessages: Int
   private let maximumBytes: Int
+  /// True for RoomEvents subscribers, who read event ids: they end when a room's history is
+  /// reset (its epoch changed), since their ids no longer resume anything.
+  package let readsEventIDs: Bool
   private let state = Mutex(State())
 
-  init(maximumMessages: Int, maximumBytes: Int) {
+  package init(maximumMessages: Int, maximumBytes: Int, readsEventIDs: Bool = false) {
     self.maximumMessages = maximumMessages
     self.maximumBytes = maximumBytes
+    self.readsEventIDs = readsEventIDs
   }
 
   // MARK: Room side
 
-  /// Queues a message for this member; called under the room's lock.
+  /// Queues a record for this member; called under the room's lock.
   ///
   /// - Returns: `false` if the member no longer takes messages: it has ended, or this message
   ///   pushed it past its bound and it has now ended with `RESOURCE_EXHAUSTED`. The room then
   ///   removes it.
-  func enqueue(_ message: ChatMessage, size: Int) -> Bool {
+  package func enqueue(_ record: RoomRecord, size: Int) -> Bool {
+    self.enqueue(.record(record), size: size)
+  }
+
+  private func enqueue(_ item: RoomMemberItem, size: Int) -> Bool {
     var wakeups = Wakeups()
     let accepted = self.state.withLock { state -> Bool in
       guard case .open = state.phase else { return false }
@@ -69,8 +86,9 @@ final class RoomMember: Sendable {
         wakeups = Self.end(&state, .failure(error))
         return false
       }
-      state.queue.append(message)
+      state.queue.append(item)
       state.queuedBytes += size
+      if state.lastQueued != nil { state.lastQueued = .now }
       wakeups.writer = state.writer
       state.writer = nil
       return true
@@ -80,7 +98,7 @@ final class RoomMember: Sendable {
   }
 
   /// True while the member takes messages.
-  var isOpen: Bool {
+  package var isOpen: Bool {
     self.state.withLock { state in
       if case .open = state.phase { return true }
       return false
@@ -89,7 +107,7 @@ final class RoomMember: Sendable {
 
   /// The member has left its room (the client half-closed, or the server is shutting down):
   /// write what is queued, then end the call with `outcome` (`OK` by default).
-  func finishAfterDraining(_ outcome: Result<Void, RPCError> = .success(())) {
+  package func finishAfterDraining(_ outcome: Result<Void, RPCError> = .success(())) {
     let writer = self.state.withLock { state -> UnsafeContinuation<Void, Never>? in
       guard case .open = state.phase else { return nil }
       state.phase = .draining
@@ -101,7 +119,7 @@ final class RoomMember: Sendable {
   }
 
   /// Ends the call with `outcome` unless it has already ended; queued messages are dropped.
-  func end(_ outcome: Result<Void, RPCError>) {
+  package func end(_ outcome: Result<Void, RPCError>) {
     let wakeups = self.state.withLock { Self.end(&$0, outcome) }
     wakeups.resume()
   }
@@ -125,7 +143,7 @@ final class RoomMember: Sendable {
 
   /// Waits until the call's outcome is known: the queue drained after a half-close, or a
   /// failure (slow consumer, invalid message, cancellation, a failed write).
-  func outcome() async -> Result<Void, RPCError> {
+  package func outcome() async -> Result<Void, RPCError> {
     await withUnsafeContinuation { continuation in
       let outcome = self.state.withLock { state -> Result<Void, RPCError>? in
         if let outcome = state.outcome { return outcome }
@@ -136,13 +154,14 @@ final class RoomMember: Sendable {
     }
   }
 
-  /// Writes queued messages to the call until the member ends; ends it with the drained outcome
-  /// (`OK` after a half-close) once the queue has drained, or with the error a write threw.
-  func write(to responses: ResponseWriter<ChatMessage>) async {
-    var batch: [ChatMessage] = []
+  /// Writes queued items to the call with `write` until the member ends; ends it with the
+  /// drained outcome (`OK` after a half-close) once the queue has drained, or with the error a
+  /// write threw.
+  package func write(_ write: (RoomMemberItem) async throws -> Void) async {
+    var batch: [RoomMemberItem] = []
     do {
       while await self.take(into: &batch) {
-        for message in batch { try await responses.write(message) }
+        for item in batch { try await write(item) }
       }
       self.end(self.state.withLock { $0.drainedOutcome })
     } catch {
@@ -153,7 +172,7 @@ final class RoomMember: Sendable {
   /// Replaces `batch` (already written) with every queued message; waits while there is none.
   ///
   /// - Returns: `false` when there is nothing more to write.
-  private func take(into batch: inout [ChatMessage]) async -> Bool {
+  private func take(into batch: inout [RoomMemberItem]) async -> Bool {
     batch.removeAll(keepingCapacity: true)
     while true {
       let step = self.state.withLock { state -> Take in
@@ -187,6 +206,24 @@ final class RoomMember: Sendable {
         return false
       }
       if ready { continuation.resume() }
+    }
+  }
+}
+
+extension RoomMember {
+  /// Queues a heartbeat whenever `interval` passes without anything queued, until the member
+  /// ends or the task is cancelled. Proxies time streams out on data inactivity (nginx
+  /// `grpc_read_timeout`, Kong's `read_timeout`); HTTP/2 PINGs do not count everywhere.
+  package func sendHeartbeats(every interval: Duration) async {
+    self.state.withLock { $0.lastQueued = .now }
+    while !Task.isCancelled {
+      guard let due = self.state.withLock({ $0.lastQueued.map { $0 + interval } }) else { return }
+      do { try await Task.sleep(until: due, clock: .continuous) } catch { return }
+      let idle = self.state.withLock { state in
+        guard let last = state.lastQueued else { return false }
+        return ContinuousClock.now >= last + interval
+      }
+      if idle, !self.enqueue(.heartbeat, size: 0) { return }
     }
   }
 }

@@ -7,11 +7,18 @@ import Darwin
 #endif
 
 /// The system's real-time clock.
-enum WallClock {
+package enum WallClock {
   /// Milliseconds since the Unix epoch, from `CLOCK_REALTIME`.
-  @Sendable static func millisecondsSinceEpoch() -> Int64 {
+  @Sendable package static func millisecondsSinceEpoch() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+  }
+
+  /// Microseconds since the Unix epoch, from `CLOCK_REALTIME`: in-process rooms' epochs.
+  @Sendable package static func microsecondsSinceEpoch() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
   }
 }

@@ -44,6 +44,12 @@ struct ChatServerCommand: AsyncParsableCommand {
   @Option(help: "Bytes a member may have waiting before it is ended as a slow consumer.")
   var queueLimitBytes = 8 << 20
 
+  @Option(help: "Messages each room retains for RoomEvents subscribers that resume (0 keeps none).")
+  var historySize = 1000
+
+  @Option(help: "Seconds between heartbeats (empty RoomEvents) on a quiet room's RoomEvents subscription.")
+  var heartbeatInterval = 20.0
+
   @Option(
     help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
   )
@@ -98,6 +104,12 @@ struct ChatServerCommand: AsyncParsableCommand {
         "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
       )
     }
+    guard (0...10_000_000).contains(self.historySize) else {
+      throw ValidationError("--history-size \(self.historySize) is not a number of messages in 0...10000000")
+    }
+    guard self.heartbeatInterval >= 0.01, self.heartbeatInterval <= 86_400 else {
+      throw ValidationError("--heartbeat-interval \(self.heartbeatInterval) is not a number of seconds in 0.01...86400")
+    }
     let durations: [(String, Double?)] = [
       ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
       ("--keepalive-timeout", self.keepaliveTimeout), ("--keepalive-min-time", self.keepaliveMinTime),
@@ -140,14 +152,18 @@ struct ChatServerCommand: AsyncParsableCommand {
     configuration.maximumMessageBytes = self.maxMessageBytes
     configuration.maximumQueuedMessages = self.queueLimit
     configuration.maximumQueuedBytes = self.queueLimitBytes
+    configuration.historySize = self.historySize
+    configuration.heartbeatInterval = .milliseconds(Int64(self.heartbeatInterval * 1000))
     let chat = ChatRoomService(configuration: configuration, logger: Logger(label: "chat.service"))
     let health = HealthService()
     health.setStatus(.serving, forService: ChatAPI.ChatService.descriptor.fullName)
+    health.setStatus(.serving, forService: Chat_V1_RoomEvents.descriptor.fullName)
     let reflection = ReflectionService(
-      files: [ChatProto.fileDescriptor, HealthService.fileDescriptor] + ReflectionService.fileDescriptors,
-      services: [chat, health]
+      files: [ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor, HealthService.fileDescriptor]
+        + ReflectionService.fileDescriptors,
+      services: [chat, chat.roomEvents, health]
     )
-    let services: [any RegistrableRPCService] = [chat, health, reflection]
+    let services: [any RegistrableRPCService] = [chat, chat.roomEvents, health, reflection]
 
     let port = try self.resolvedPort()
     var transportConfiguration = NGHTTP2ServerConfiguration()
