@@ -13,7 +13,7 @@ struct GRPCurlTests {
     #expect(run.exitStatus == .exited(0), "\(run.standardError)")
     #expect(
       run.standardOutput.split(separator: "\n") == [
-        "ChatService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+        "ChatService", "chat.v1.RoomEvents", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
       ]
     )
@@ -29,6 +29,14 @@ struct GRPCurlTests {
         "rpc ChatStream ( stream .ChatMessage ) returns ( stream .ChatMessage );"
       )
     )
+  }
+
+  @Test("grpcurl describe chat.v1.RoomEvents shows Subscribe and Publish")
+  func describeRoomEvents() async throws {
+    let run = try await Self.grpcurl(["describe", "chat.v1.RoomEvents"])
+    #expect(run.exitStatus == .exited(0), "\(run.standardError)")
+    #expect(run.standardOutput.contains("rpc Subscribe ( .chat.v1.SubscribeRequest ) returns ( stream .chat.v1.RoomEvent );"))
+    #expect(run.standardOutput.contains("rpc Publish ( .chat.v1.PublishRequest ) returns ( .chat.v1.RoomEvent );"))
   }
 
   @Test("grpcurl describe ChatMessage shows its three fields")
