@@ -145,7 +145,7 @@ let package = Package(
     .executableTarget(
       name: "chat-client",
       dependencies: [
-        "ChatClient",
+        "ChatClient", "GRPCKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings

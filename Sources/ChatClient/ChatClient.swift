@@ -84,6 +84,18 @@ public final class ChatClient: Sendable {
     self.target = text
   }
 
+  /// The generated `chat.v1.RoomEvents` client over this client's channel, for calls the
+  /// methods here do not cover (a single `Subscribe` stream without resuming, for example).
+  ///
+  /// ```swift
+  /// try await client.roomEvents.subscribe(Chat_V1_SubscribeRequest(room: "ops", afterId: "0")) {
+  ///   for try await event in $0 where event.message != nil { print(event.id) }
+  /// }
+  /// ```
+  public var roomEvents: Chat_V1_RoomEvents.Client {
+    Chat_V1_RoomEvents.Client(wrapping: GRPCClient(transport: self.transport))
+  }
+
   /// Closes the connections. Open calls fail with `UNAVAILABLE`, and so do later calls.
   public func close() {
     self.transport.close()
@@ -137,6 +149,37 @@ public final class ChatClient: Sendable {
     return try await client.chatStream(options: options) { writer, responses in
       try await body(ChatRoomSession(room: room, user: user, writer: writer, responses: responses))
     }
+  }
+
+  /// Stores one message in `room` (`chat.v1.RoomEvents/Publish`) without joining it, and
+  /// returns it as stored, with its event id. The reply means the message is stored (with a
+  /// shared store, in the store): a job's "sent" is certain.
+  ///
+  /// ```swift
+  /// let event = try await client.publish("nightly backup done", as: "cron", room: "ops")
+  /// print(event.id, event.message?.timestamp ?? 0)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - text: The message text.
+  ///   - user: The sender's name.
+  ///   - room: The room.
+  ///   - timeout: The deadline of the call; `nil` for none.
+  ///   - metadata: More request metadata.
+  /// - Returns: The stored message and its id.
+  /// - Throws: `RPCError`: `INVALID_ARGUMENT` for a room or message the server rejects,
+  ///   `UNAVAILABLE` without a connection or when the server cannot store it.
+  public func publish(
+    _ text: String,
+    as user: String,
+    room: String = "lobby",
+    timeout: Duration? = nil,
+    metadata: Metadata = [:]
+  ) async throws -> Chat_V1_RoomEvent {
+    let client = Chat_V1_RoomEvents.Client(wrapping: GRPCClient(transport: self.transport))
+    return try await client.publish(
+      Chat_V1_PublishRequest(room: room, message: ChatMessage(user: user, message: text)),
+      options: CallOptions(timeout: timeout, metadata: metadata))
   }
 
   /// Joins `room`, sends one message, waits for the server's copy of it, leaves, and returns the

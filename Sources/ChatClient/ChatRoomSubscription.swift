@@ -1,30 +1,34 @@
+import ChatAPI
 import GRPCKitNGHTTP2
 import Synchronization
 
-/// Membership of a room that survives reconnects: the events of ``ChatClient/subscribe(room:user:metadata:backoff:)``.
+/// A room's messages that survive reconnects: the events of
+/// ``ChatClient/subscribe(room:user:after:metadata:backoff:)``.
 ///
-/// The subscription joins at once. When its stream ends with `UNAVAILABLE` (the server
-/// restarted or is draining, a GOAWAY, a lost connection) it joins again by itself, waiting
-/// for a ready connection, with exponential backoff and jitter between attempts, and then
-/// yields ``ChatRoomEvent/reconnected(_:)``: messages sent between leaving and re-joining were
-/// not received (the server keeps no history). It ends when the reader stops iterating or calls
-/// ``cancel()``, when the client is closed, or with the error of a stream that ended for
-/// another reason (`INVALID_ARGUMENT` for a bad room, `RESOURCE_EXHAUSTED` for a reader too
-/// slow to keep up, ...).
+/// The subscription (a `chat.v1.RoomEvents/Subscribe` stream) starts at once. When its stream
+/// ends with `UNAVAILABLE` (the server restarted or is draining, a GOAWAY, a lost connection,
+/// a proxy's cut) it subscribes again by itself after the id of the last message it delivered,
+/// waiting for a ready connection, with exponential backoff and jitter between attempts that
+/// fail. The server's retained history fills the time away, so no message is lost and none
+/// repeats; only when the history no longer reaches back that far does it yield
+/// ``ChatRoomEvent/gap(_:)`` and go on from the oldest retained message. It ends when the
+/// reader stops iterating or calls ``cancel()``, when the client is closed, or with the error
+/// of a stream that ended for another reason (`INVALID_ARGUMENT` for a bad room or id, ...).
 ///
 /// ```swift
-/// let subscription = client.subscribe(room: "ops", user: "ada")
+/// let subscription = client.subscribe(room: "ops", user: "ada", after: savedID)
 /// for try await event in subscription {
 ///   switch event {
-///   case .message(let message):
+///   case .message(let message, let id):
 ///     print("\(message.user): \(message.message)")
-///   case .reconnected(let gap):
-///     print("re-joined after \(gap.reason.message); messages may be missing")
+///     savedID = id
+///   case .gap(let gap):
+///     print("missed messages after \(gap.lastEventID ?? "the start")")
 ///   }
 /// }
 /// ```
 ///
-/// ``send(_:)`` sends into the room over the current stream.
+/// ``send(_:)`` publishes into the room.
 public struct ChatRoomSubscription: AsyncSequence, Sendable {
   public typealias Element = ChatRoomEvent
 
@@ -44,20 +48,19 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
     AsyncIterator(core: self.core)
   }
 
-  /// Sends `text` as ``user`` over the current stream; its copy arrives as a message event.
-  /// Between streams (while joining or re-joining) it waits for the next one.
-  ///
-  /// A message is sent over one stream only and never repeated on the next: when the stream
-  /// ends right after, the message may or may not have reached the room (its copy tells).
+  /// Publishes `text` as ``user`` (`chat.v1.RoomEvents/Publish`); its copy also arrives as a
+  /// message event. Waits for a connection while the server cannot be reached.
   ///
   /// - Parameter text: The message text.
-  /// - Throws: `RPCError`: the stream's error when it ended while sending, `CANCELLED` once the
-  ///   subscription has ended.
-  public func send(_ text: String) async throws {
-    try await self.core.send(ChatMessage(user: self.user, message: text))
+  /// - Returns: The id the message was stored under.
+  /// - Throws: `RPCError`: `INVALID_ARGUMENT` for a message the server rejects, `UNAVAILABLE`
+  ///   when the server could not store it, `CANCELLED` once the subscription has ended.
+  @discardableResult
+  public func send(_ text: String) async throws -> String {
+    try await self.core.publish(ChatMessage(user: self.user, message: text)).id
   }
 
-  /// Leaves the room: iteration ends, the stream is cancelled.
+  /// Stops the subscription: iteration ends, the stream is cancelled.
   public func cancel() {
     self.core.cancel()
   }
@@ -79,54 +82,39 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
     }
   }
 
-  /// The running subscription: the task that joins and re-joins, and the current stream's
-  /// writer. Cancels the task when the last reference goes.
+  /// The running subscription: the task that subscribes and resumes. Cancels the task when the
+  /// last reference goes.
   final class Core: Sendable {
-    private struct Sending {
-      var writer: RequestWriter<ChatMessage>?
-      var ended = false
-      var waiters: [CheckedContinuation<RequestWriter<ChatMessage>?, Never>] = []
-    }
-
     let events = ChatEventChannel()
-    private let sending = Mutex(Sending())
+    let client: Chat_V1_RoomEvents.Client
+    let room: String
+    let user: String
+    let options: CallOptions
+    private let ended = Atomic(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(client: Chat_V1_RoomEvents.Client, room: String, user: String, options: CallOptions) {
+      self.client = client
+      self.room = room
+      self.user = user
+      self.options = options
+    }
 
     func start(_ body: @escaping @Sendable (Core) async -> Void) {
       self.task.withLock { $0 = Task { await body(self) } }
     }
 
-    /// The current stream's writer (nil between streams); `ended` when the subscription is over.
-    func setWriter(_ writer: RequestWriter<ChatMessage>?, ended: Bool = false) {
-      let waiters = self.sending.withLock { sending in
-        sending.writer = writer
-        sending.ended = sending.ended || ended
-        guard writer != nil || sending.ended else { return [CheckedContinuation<RequestWriter<ChatMessage>?, Never>]() }
-        defer { sending.waiters = [] }
-        return sending.waiters
-      }
-      for waiter in waiters { waiter.resume(returning: writer) }
-    }
-
-    func send(_ message: ChatMessage) async throws {
-      let writer = await withCheckedContinuation { (continuation: CheckedContinuation<RequestWriter<ChatMessage>?, Never>) in
-        let ready = self.sending.withLock { sending -> RequestWriter<ChatMessage>?? in
-          if sending.ended { return .some(nil) }
-          if let writer = sending.writer { return writer }
-          sending.waiters.append(continuation)
-          return nil
-        }
-        if let ready { continuation.resume(returning: ready) }
-      }
-      guard let writer else {
+    func publish(_ message: ChatMessage) async throws -> Chat_V1_RoomEvent {
+      guard !self.ended.load(ordering: .relaxed) else {
         throw RPCError(code: .cancelled, message: "the subscription has ended")
       }
-      try await writer.write(message)
+      return try await self.client.publish(
+        Chat_V1_PublishRequest(room: self.room, message: message), options: self.options)
     }
 
     func cancel() {
+      self.ended.store(true, ordering: .relaxed)
       self.events.finish(nil)
-      self.setWriter(nil, ended: true)
       self.task.withLock { $0?.cancel() }
     }
 

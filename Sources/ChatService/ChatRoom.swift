@@ -50,11 +50,14 @@ package final class ChatRoom: Sendable {
   /// Adds a member at `position`: the retained records after it are queued first, then every
   /// record from now on.
   ///
+  /// - Returns: The id of the room's last record when the member joined (the point a live
+  ///   member starts after); `nil` while a mirrored room has no history.
   /// - Throws: `OUT_OF_RANGE` with trailing metadata `chat-oldest-id` when `position` is an id
   ///   the room does not retain (older than its history, from another epoch, or never issued);
   ///   `UNAVAILABLE` once the room was closed.
-  package func join(_ member: RoomMember, at position: RoomPosition) throws(RPCError) {
-    try self.state.withLock { (state) throws(RPCError) in
+  @discardableResult
+  package func join(_ member: RoomMember, at position: RoomPosition) throws(RPCError) -> RoomEventID? {
+    try self.state.withLock { (state) throws(RPCError) -> RoomEventID? in
       guard !state.closed else {
         throw RPCError(code: .unavailable, message: "room \"\(self.name)\" is closed")
       }
@@ -70,6 +73,7 @@ package final class ChatRoom: Sendable {
         Self.replay(state.history.records(after: id.sequence), to: member)
       }
       if member.isOpen { state.members.append(member) }
+      return state.epoch == 0 ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
     }
   }
 

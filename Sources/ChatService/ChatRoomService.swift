@@ -78,7 +78,7 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
       maximumMessages: self.configuration.maximumQueuedMessages,
       maximumBytes: self.configuration.maximumQueuedBytes
     )
-    let room = try await self.directory.join(room: roomName, member: member, at: .live)
+    let room = try await self.directory.join(room: roomName, member: member, at: .live).room
     logger.debug("member joined")
 
     let outcome = await RoomCall.run(

@@ -72,26 +72,28 @@ package final class RoomDirectory: Sendable {
   /// Adds `member` to the room named `name` at `position` (see ``ChatRoom/join(_:at:)``), and
   /// registers the call.
   ///
-  /// - Returns: The room.
+  /// - Returns: The room, and the id of its last record when the member joined (`nil` while a
+  ///   mirrored room has no history).
   /// - Throws: `OUT_OF_RANGE` for an id the room does not retain; `UNAVAILABLE` when the store
   ///   cannot open the room or the server is shutting down.
   package func join(room name: String, member: RoomMember, at position: RoomPosition) async throws(RPCError)
-    -> ChatRoom
+    -> (room: ChatRoom, lastID: RoomEventID?)
   {
     while true {
-      let outcome = try self.state.withLock { (state) throws(RPCError) -> (ChatRoom?, Task<Void, any Error>?) in
+      let outcome = try self.state.withLock {
+        (state) throws(RPCError) -> ((ChatRoom, RoomEventID?)?, Task<Void, any Error>?) in
         var entry = try self.entry(named: name, in: &state)
         if let opening = entry.opening { return (nil, opening) }
-        try entry.room.join(member, at: position)
+        let lastID = try entry.room.join(member, at: position)
         if entry.idle {
           entry.idle = false
           state.idleRooms -= 1
         }
         state.rooms[name] = entry
         state.calls[ObjectIdentifier(member)] = member
-        return (entry.room, nil)
+        return ((entry.room, lastID), nil)
       }
-      if let room = outcome.0 { return room }
+      if let joined = outcome.0 { return joined }
       try await Self.wait(for: outcome.1!, room: name)
     }
   }

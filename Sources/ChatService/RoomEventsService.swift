@@ -7,8 +7,9 @@ import Logging
 ///
 /// `Subscribe` sends the room's retained messages after `after_id` (`""`: none, live messages
 /// only; `"0"`: from the oldest retained), then live ones, each once, in room order, each with
-/// its event id; while the room is quiet it sends a heartbeat (a `RoomEvent` without id or
-/// message) every ``ChatServiceConfiguration/heartbeatInterval``. `Publish` validates, stamps
+/// its event id; it starts with a heartbeat (a `RoomEvent` without id or message), whose
+/// response headers name the room's last id (``lastIDKey``), and sends another every
+/// ``ChatServiceConfiguration/heartbeatInterval`` while the room is quiet. `Publish` validates, stamps
 /// and stores one message as if a member had sent it on ChatStream, and answers with it and its
 /// id once it is stored. ChatStream members and subscribers share the rooms.
 ///
@@ -19,6 +20,11 @@ import Logging
 /// let server = GRPCServer(transport: transport, services: [chat, chat.roomEvents])
 /// ```
 public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
+  /// The response header that names the room's last event id when the subscription started
+  /// (`"0"` when the room has none): a client that loses the stream before any message resumes
+  /// after it.
+  public static let lastIDKey = "chat-last-id"
+
   private let configuration: ChatServiceConfiguration
   private let rules: ChatRules
   private let directory: RoomDirectory
@@ -53,8 +59,17 @@ public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
       maximumBytes: self.configuration.maximumQueuedBytes,
       readsEventIDs: true
     )
-    let room = try await self.directory.join(room: roomName, member: member, at: position)
+    let (room, lastID) = try await self.directory.join(room: roomName, member: member, at: position)
     logger.debug("subscriber joined", metadata: ["chat.after_id": "\(request.afterId)"])
+    // Where the subscription starts, for a client that resumes before any message arrived; the
+    // first heartbeat carries the headers out at once.
+    context.addResponseHeaders([Self.lastIDKey: .string(lastID.map(\.description) ?? "0")])
+    do {
+      try await responses.write(Chat_V1_RoomEvent())
+    } catch {
+      self.directory.endCall(room: room, member: member)
+      throw error
+    }
 
     let interval = self.configuration.heartbeatInterval
     let outcome = await RoomCall.run(
@@ -67,7 +82,12 @@ public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
             case .record(let record):
               try await responses.write(Chat_V1_RoomEvent(id: record.id.description, message: record.message))
             case .heartbeat:
-              try await responses.write(Chat_V1_RoomEvent())
+              do {
+      try await responses.write(Chat_V1_RoomEvent())
+    } catch {
+      self.directory.endCall(room: room, member: member)
+      throw error
+    }
             }
           }
         },

@@ -18,7 +18,7 @@ struct ChatCommand: AsyncParsableCommand {
   func run() async throws {
     let client = try self.server.makeClient()
     defer { client.close() }
-    try await client.withRoom(self.server.room, user: self.user) { room in
+    try await client.withRoom(self.server.room, user: self.user, metadata: try self.server.metadata()) { room in
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
           for try await message in room.messages { OutputLine.write(message) }

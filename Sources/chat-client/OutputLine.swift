@@ -5,9 +5,15 @@ import Foundation
 /// line at once).
 enum OutputLine {
   /// Writes `message` as one JSON line on standard output:
-  /// `{"message":"hi","timestamp":1700000000123,"user":"ada"}`.
-  static func write(_ message: ChatMessage) {
-    var line = "{\"message\":"
+  /// `{"message":"hi","timestamp":1700000000123,"user":"ada"}`, with `"id"` first when given.
+  static func write(_ message: ChatMessage, id: String? = nil) {
+    var line = "{"
+    if let id {
+      line += "\"id\":"
+      Self.appendQuoted(id, to: &line)
+      line += ","
+    }
+    line += "\"message\":"
     Self.appendQuoted(message.message, to: &line)
     line += ",\"timestamp\":\(message.timestamp),\"user\":"
     Self.appendQuoted(message.user, to: &line)

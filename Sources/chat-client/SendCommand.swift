@@ -34,7 +34,8 @@ struct SendCommand: AsyncParsableCommand {
       self.text,
       as: self.user,
       room: self.server.room,
-      timeout: timeout
+      timeout: timeout,
+      metadata: try self.server.metadata()
     )
     OutputLine.write(echo)
   }

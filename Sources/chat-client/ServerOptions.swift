@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ChatClient
 
 /// The flags every subcommand shares: where the server is, which room to use, and TLS.
@@ -11,6 +12,13 @@ struct ServerOptions: ParsableArguments {
 
   @Option(help: "The room: 1 to 64 characters of A-Z a-z 0-9 . _ -")
   var room = "lobby"
+
+  @Option(
+    name: [.customShort("H"), .long],
+    help: ArgumentHelp(
+      "Request metadata 'name: value' (repeatable), for example an authorization header for a proxy.",
+      valueName: "name: value"))
+  var header: [String] = []
 
   @Flag(help: "Connect with TLS, trusting the system's CA certificates (implied by --ca and --cert).")
   var tls = false
@@ -30,6 +38,7 @@ struct ServerOptions: ParsableArguments {
   var serverName: String?
 
   func validate() throws {
+    _ = try self.metadata()
     do {
       _ = try ChatClient(target: self.target)
     } catch {
@@ -51,6 +60,33 @@ struct ServerOptions: ParsableArguments {
     return ClientTLSConfiguration(
       trustRootsPath: self.ca, certificateChainPath: self.cert, privateKeyPath: self.key,
       serverHostnameOverride: self.serverName)
+  }
+
+  /// The `-H` headers as request metadata.
+  ///
+  /// - Throws: `ValidationError` naming a header that is not `name: value` with a valid name.
+  func metadata() throws -> Metadata {
+    var metadata = Metadata()
+    for header in self.header {
+      guard let colon = header.firstIndex(of: ":") else {
+        throw ValidationError("-H \"\(header)\" is not 'name: value'")
+      }
+      let name = header[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      let validName = !name.isEmpty && name.utf8.allSatisfy { byte in
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+          || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+      }
+      guard validName, !name.hasPrefix("grpc-"), name != "chat-room" else {
+        throw ValidationError(
+          "-H \"\(header)\": the name must be lowercase a-z 0-9 - _ . and not grpc-* or chat-room (use --room)")
+      }
+      if name.hasSuffix("-bin") {
+        throw ValidationError("-H \"\(header)\": binary (-bin) headers are not supported")
+      }
+      metadata.add(name, value)
+    }
+    return metadata
   }
 
   /// A client of ``target``.

@@ -20,7 +20,8 @@ struct ChatServerCommand: AsyncParsableCommand {
       SIGTERM or SIGINT reports NOT_SERVING on health, stops new calls (two-phase GOAWAY),
       lets open calls finish for the grace period, ends the rest with UNAVAILABLE after the
       messages already accepted for them, and exits 0.
-      """
+      """,
+    version: ProjectVersion.current
   )
 
   @Option(help: "The address to bind.")
