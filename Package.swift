@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "ChatClient", targets: ["ChatClient"]),
     .library(name: "HealthService", targets: ["HealthService"]),
     .library(name: "ReflectionService", targets: ["ReflectionService"]),
+    .library(name: "ChatRoomsRedis", targets: ["ChatRoomsRedis"]),
     .plugin(name: "ProtobufCodeGenPlugin", targets: ["ProtobufCodeGenPlugin"]),
   ],
   dependencies: [
@@ -151,10 +152,20 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Rooms shared by several servers through Redis.
+    .target(
+      name: "ChatRoomsRedis",
+      dependencies: [
+        "ChatService", "ChatAPI", "GRPCKit", "RedisClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
     .executableTarget(
       name: "chat-server",
       dependencies: [
-        "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
+        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -208,6 +208,11 @@ package final class ChatRoom: Sendable {
     self.state.withLock { state in
       guard !state.closed else { return .duplicate }
       if state.repairBuffer != nil {
+        // Bounded: a record dropped here is read from the store again by the repair (or, if the
+        // store no longer has it, counts as falling behind).
+        if state.repairBuffer!.count >= Self.maximumRepairBuffer(state) {
+          state.repairBuffer!.removeFirst(state.repairBuffer!.count / 2)
+        }
         state.repairBuffer!.append(record)
         return .buffered
       }
@@ -224,6 +229,8 @@ package final class ChatRoom: Sendable {
       }
     }
   }
+
+  private static func maximumRepairBuffer(_ state: State) -> Int { max(2 * state.history.capacity, 1024) }
 
   private enum Placement { case next, old, ahead }
 

@@ -1,11 +1,13 @@
 import ArgumentParser
 import ChatAPI
 import ChatService
+import ChatRoomsRedis
 import Foundation
 import GRPCKit
 import GRPCKitNGHTTP2
 import HealthService
 import Logging
+import RedisClient
 import ReflectionService
 
 /// `chat-server`: serves `ChatService` over gRPC (HTTP/2 cleartext) and logs JSON lines on
@@ -44,12 +46,6 @@ struct ChatServerCommand: AsyncParsableCommand {
 
   @Option(help: "Bytes a member may have waiting before it is ended as a slow consumer.")
   var queueLimitBytes = 8 << 20
-
-  @Option(help: "Messages each room retains for RoomEvents subscribers that resume (0 keeps none).")
-  var historySize = 1000
-
-  @Option(help: "Seconds between heartbeats (empty RoomEvents) on a quiet room's RoomEvents subscription.")
-  var heartbeatInterval = 20.0
 
   @Option(
     help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
@@ -91,6 +87,9 @@ struct ChatServerCommand: AsyncParsableCommand {
   )
   var logLevel = "info"
 
+  @OptionGroup(title: "Rooms")
+  var rooms: RoomOptions
+
   @OptionGroup(title: "TLS")
   var tls: TLSOptions
 
@@ -104,12 +103,6 @@ struct ChatServerCommand: AsyncParsableCommand {
       throw ValidationError(
         "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
       )
-    }
-    guard (0...10_000_000).contains(self.historySize) else {
-      throw ValidationError("--history-size \(self.historySize) is not a number of messages in 0...10000000")
-    }
-    guard self.heartbeatInterval >= 0.01, self.heartbeatInterval <= 86_400 else {
-      throw ValidationError("--heartbeat-interval \(self.heartbeatInterval) is not a number of seconds in 0.01...86400")
     }
     let durations: [(String, Double?)] = [
       ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
@@ -153,12 +146,24 @@ struct ChatServerCommand: AsyncParsableCommand {
     configuration.maximumMessageBytes = self.maxMessageBytes
     configuration.maximumQueuedMessages = self.queueLimit
     configuration.maximumQueuedBytes = self.queueLimitBytes
-    configuration.historySize = self.historySize
-    configuration.heartbeatInterval = .milliseconds(Int64(self.heartbeatInterval * 1000))
-    let chat = ChatRoomService(configuration: configuration, logger: Logger(label: "chat.service"))
+    configuration.historySize = self.rooms.historySize
+    configuration.heartbeatInterval = self.rooms.heartbeat
     let health = HealthService()
-    health.setStatus(.serving, forService: ChatAPI.ChatService.descriptor.fullName)
-    health.setStatus(.serving, forService: Chat_V1_RoomEvents.descriptor.fullName)
+    let roomStore = try self.rooms.redisConfiguration().map { redis in
+      RedisRoomStore(
+        client: RedisClient(configuration: redis, logger: Logger(label: "redis")),
+        historySize: self.rooms.historySize, logger: Logger(label: "chat.redis"))
+    }
+    let chat = ChatRoomService(
+      configuration: configuration, backend: roomStore.map { .redis($0) } ?? .inProcess,
+      logger: Logger(label: "chat.service"))
+    // With Redis, the chat services serve only while Redis can be reached; "" (the process)
+    // stays SERVING, so liveness probes do not restart a server that can do nothing about it.
+    let chatServices = [ChatAPI.ChatService.descriptor.fullName, Chat_V1_RoomEvents.descriptor.fullName]
+    for name in chatServices { health.setStatus(roomStore == nil ? .serving : .notServing, forService: name) }
+    roomStore?.start { available in
+      for name in chatServices { health.setStatus(available ? .serving : .notServing, forService: name) }
+    }
     let reflection = ReflectionService(
       files: [ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor, HealthService.fileDescriptor]
         + ReflectionService.fileDescriptors,
@@ -213,6 +218,8 @@ struct ChatServerCommand: AsyncParsableCommand {
       }
       line.add("services", string: server.router.serviceNames.joined(separator: ","))
       line.add("tls", string: self.tls.mode)
+      line.add("rooms", string: roomStore == nil ? "in-process" : "redis")
+      if let roomStore { line.add("redis", string: roomStore.address) }
       if let healthPort = self.tls.healthPort { line.add("health_port", integer: healthPort) }
       output.open(firstLine: line.text)
       if transportConfiguration.tls != nil {
@@ -236,6 +243,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         healthServer?.beginGracefulShutdown()
         // serve() returns once every connection has closed, which needs the open calls to end.
         await self.drain(chat, logger: logger)
+        await roomStore?.shutdown()
         health.endWatches()
         group.cancelAll()
         try await group.waitForAll()
