@@ -5,7 +5,7 @@
 # it installs only what is missing.
 set -euo pipefail
 
-APT_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev protobuf-c-compiler protobuf-compiler nginx libnginx-mod-stream openssl)
+APT_PACKAGES=(pkg-config libnghttp2-dev libprotobuf-c-dev zlib1g-dev protobuf-c-compiler protobuf-compiler nginx libnginx-mod-stream openssl redis-server libhiredis-dev)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
