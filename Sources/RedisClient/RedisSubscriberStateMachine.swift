@@ -122,6 +122,7 @@ package struct RedisSubscriberStateMachine: Sendable {
   /// confirmed each. Fails at once (keeping none of them) when not ready.
   package mutating func subscribe(_ channels: [String]) -> (request: Int, actions: [Action]) {
     let id = self.takeRequestID()
+    if self.state == .closed { return (id, [.fail(request: id, RedisFailure(.shutdown, "the subscriber was closed"))]) }
     guard case .ready = self.state else {
       let reason = self.lastFailure.map { ": \($0.detail)" } ?? " yet"
       return (id, [.fail(request: id, RedisFailure(.connectionFailed, "not connected\(reason)"))])

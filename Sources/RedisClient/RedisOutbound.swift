@@ -1,0 +1,22 @@
+internal import NIOCore
+
+/// What a ``RedisConnectionHandler`` is asked to write.
+enum RedisOutbound: Sendable {
+  /// Commands whose replies, `replyCount` of them in order, complete `promise`.
+  case request(RedisRequest)
+  /// Commands whose replies are pushes (`SUBSCRIBE`, `UNSUBSCRIBE`): they go to the handler's
+  /// push receiver.
+  case bytes(ByteBuffer)
+}
+
+/// Encoded commands and the promise of their replies.
+struct RedisRequest: Sendable {
+  /// The encoded commands.
+  var bytes: ByteBuffer
+  /// How many replies complete the request (one per command).
+  var replyCount: Int
+  /// The command's name (or a pipeline's names), for messages.
+  var name: String
+  /// Completed with the replies, or failed with a ``RedisFailure``.
+  var promise: EventLoopPromise<[RedisReply]>
+}
