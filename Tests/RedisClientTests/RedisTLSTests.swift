@@ -5,13 +5,17 @@ import Testing
 /// rediss:// against redis-server's own TLS port (Debian's redis-server is built with TLS).
 @Suite("Redis client over TLS")
 struct RedisTLSTests {
-  /// Runs `body` with a redis-server that also listens with TLS (`server.pem`, `CN=localhost`,
-  /// `IP:127.0.0.1`) on the returned port.
-  private func withTLSServer(_ body: (RedisServerProcess, Int, TestCertificates) async throws -> Void) async throws {
+  /// Runs `body` with a redis-server that also listens with TLS on the returned port, with
+  /// `certificate` (`server`: `DNS:localhost` and `IP:127.0.0.1`; `dns-server`: `DNS:localhost` only).
+  private func withTLSServer(
+    certificate: String = "server",
+    _ body: (RedisServerProcess, Int, TestCertificates) async throws -> Void
+  ) async throws {
     let pki = try TestCertificates.shared()
     let tlsPort = try await LoopbackPort.unused()
     let arguments = [
-      "--tls-port", "\(tlsPort)", "--tls-cert-file", pki.path("server.pem"), "--tls-key-file", pki.path("server.key"),
+      "--tls-port", "\(tlsPort)", "--tls-cert-file", pki.path("\(certificate).pem"),
+      "--tls-key-file", pki.path("\(certificate).key"),
       "--tls-ca-cert-file", pki.path("ca.pem"), "--tls-auth-clients", "no", "--requirepass", "over-tls",
     ]
     try await withRedisServer(arguments: arguments) { redis in try await body(redis, tlsPort, pki) }
@@ -51,15 +55,23 @@ struct RedisTLSTests {
     }
   }
 
-  @Test("A certificate that does not name the host is refused")
-  func wrongHostName() async throws {
-    try await self.withTLSServer { _, port, pki in
-      let url = "rediss://:over-tls@127.0.0.1:\(port)"
-      try await withClient(url: url, { $0.trustRootsPath = pki.path("ca.pem"); $0.serverHostnameOverride = "redis.example" }) {
-        client in
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("PING")) }
-        #expect(error?.code == .connectionFailed)
-        #expect(error?.message.hasPrefix("redis 127.0.0.1:\(port): PING: ") == true)
+  @Test(
+    "The certificate must name the host (or the override), checked with SNI",
+    arguments: [("localhost", nil, true), ("127.0.0.1", "localhost", true), ("127.0.0.1", nil, false), ("localhost", "redis.example", false)])
+  func hostNameCheck(host: String, override: String?, accepted: Bool) async throws {
+    try await self.withTLSServer(certificate: "dns-server") { _, port, pki in
+      let adjust = { (configuration: inout RedisConfiguration) in
+        configuration.trustRootsPath = pki.path("ca.pem")
+        configuration.serverHostnameOverride = override
+      }
+      try await withClient(url: "rediss://:over-tls@\(host):\(port)", adjust) { client in
+        let result = await outcome { () async throws(RedisError) in try await client.send(RedisCommand("PING")) }
+        if accepted {
+          #expect((try? result.get()) == .status("PONG"), "\(result)")
+        } else {
+          #expect(result.failure?.code == .connectionFailed)
+          #expect(result.failure?.message.hasPrefix("redis \(host):\(port): PING: ") == true)
+        }
       }
     }
   }
