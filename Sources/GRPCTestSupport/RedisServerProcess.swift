@@ -45,11 +45,18 @@ public final class RedisServerProcess: Sendable {
   ///   - arguments: Extra arguments, such as `["--requirepass", "secret"]`.
   /// - Returns: The running server.
   /// - Throws: When it does not start or answer within 10 s (the message quotes its output).
-  public static func start(port: Int? = nil, arguments: [String] = []) async throws -> RedisServerProcess {
+  public static func start(
+    port: Int? = nil,
+    arguments: [String] = []
+  ) async throws -> RedisServerProcess {
     let directory = try TestCertificates.makeTemporaryDirectory()
     var chosen = port
     if chosen == nil { chosen = try await LoopbackPort.unused() }
-    let server = RedisServerProcess(port: chosen ?? 0, extraArguments: arguments, directory: directory)
+    let server = RedisServerProcess(
+      port: chosen ?? 0,
+      extraArguments: arguments,
+      directory: directory
+    )
     try await server.launch()
     return server
   }
@@ -84,7 +91,8 @@ public final class RedisServerProcess: Sendable {
   private func launch() async throws {
     let arguments =
       [
-        "redis-server", "--port", "\(self.port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "redis-server", "--port", "\(self.port)", "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no",
         "--dir", self.directory,
       ] + self.extraArguments
     let process = try ExternalProcess(executable: "/usr/bin/env", arguments: arguments)
@@ -92,14 +100,18 @@ public final class RedisServerProcess: Sendable {
     let deadline = ContinuousClock.now + .seconds(10)
     while ContinuousClock.now < deadline {
       if let status = process.exitStatus {
-        throw RedisServerProcessError(message: "\(process.commandLine) ended (\(status)): \(process.standardErrorText)")
+        throw RedisServerProcessError(
+          message: "\(process.commandLine) ended (\(status)): \(process.standardErrorText)"
+        )
       }
       if await Self.answersPing(port: self.port) { return }
       try await Task.sleep(for: .milliseconds(20))
     }
     await process.stop()
     throw RedisServerProcessError(
-      message: "\(process.commandLine) did not answer PING within 10 s: \(process.standardErrorText)")
+      message:
+        "\(process.commandLine) did not answer PING within 10 s: \(process.standardErrorText)"
+    )
   }
 
   /// Sends `PING` to 127.0.0.1:`port`: true if any reply (`+PONG`, `-NOAUTH ...`) comes back.
@@ -115,7 +127,8 @@ public final class RedisServerProcess: Sendable {
       return try await channel.executeThenClose { inbound, outbound in
         try await outbound.write(ByteBuffer(string: "PING\r\n"))
         for try await chunk in inbound {
-          return chunk.readableBytesView.first == UInt8(ascii: "+") || chunk.readableBytesView.first == UInt8(ascii: "-")
+          return chunk.readableBytesView.first == UInt8(ascii: "+")
+            || chunk.readableBytesView.first == UInt8(ascii: "-")
         }
         return false
       }

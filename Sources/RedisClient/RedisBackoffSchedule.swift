@@ -19,7 +19,7 @@ package struct RedisBackoffSchedule: Sendable {
     let base = self.current
     self.current = min(base * self.policy.multiplier, self.policy.maximum)
     guard self.policy.jitter > 0 else { return base }
-    let factor = Double.random(in: -self.policy.jitter...self.policy.jitter, using: &random)
+    let factor = Double.random(in: -self.policy.jitter ... self.policy.jitter, using: &random)
     return max(.zero, base + base * factor)
   }
 

@@ -70,7 +70,10 @@ public final class RedisClient: Sendable {
   public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
     let replies = try await self.run([command], name: command.name)
     guard let reply = replies.first else {
-      throw RedisFailure(.protocolError, "no reply").error(address: self.configuration.address, command: command.name)
+      throw RedisFailure(.protocolError, "no reply").error(
+        address: self.configuration.address,
+        command: command.name
+      )
     }
     if case .error(let text) = reply {
       throw RedisFailure(.serverError, text, serverMessage: text)
@@ -86,7 +89,8 @@ public final class RedisClient: Sendable {
   /// - Throws: ``RedisError`` as ``send(_:)``, except for error replies.
   public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RedisReply] {
     guard !commands.isEmpty else { return [] }
-    let shown = commands.prefix(3).map(\.name).joined(separator: ", ") + (commands.count > 3 ? ", …" : "")
+    let shown =
+      commands.prefix(3).map(\.name).joined(separator: ", ") + (commands.count > 3 ? ", …" : "")
     let name = commands.count == 1 ? commands[0].name : "pipeline of \(commands.count) (\(shown))"
     return try await self.run(commands, name: name)
   }
@@ -97,8 +101,15 @@ public final class RedisClient: Sendable {
   /// - Parameter handler: Receives the subscriber's events on its connection's event loop; it
   ///   must not block.
   /// - Returns: The subscriber; ``RedisSubscriber/close()`` it when done.
-  public func makeSubscriber(_ handler: @escaping @Sendable (RedisSubscriberEvent) -> Void) -> RedisSubscriber {
-    RedisSubscriber(connector: self.connector, eventLoop: self.eventLoopGroup.next(), logger: self.logger, handler: handler)
+  public func makeSubscriber(
+    _ handler: @escaping @Sendable (RedisSubscriberEvent) -> Void
+  ) -> RedisSubscriber {
+    RedisSubscriber(
+      connector: self.connector,
+      eventLoop: self.eventLoopGroup.next(),
+      logger: self.logger,
+      handler: handler
+    )
   }
 
   /// Closes the command connection; commands still waiting and every later one fail with
@@ -114,7 +125,10 @@ public final class RedisClient: Sendable {
 
   // MARK: Commands
 
-  private func run(_ commands: [RedisCommand], name: String) async throws(RedisError) -> [RedisReply] {
+  private func run(
+    _ commands: [RedisCommand],
+    name: String
+  ) async throws(RedisError) -> [RedisReply] {
     let connection = try await self.connection(for: name)
     do {
       return try await connection.send(commands, name: name).get()
@@ -144,7 +158,8 @@ public final class RedisClient: Sendable {
     switch step {
     case .use(let connection): return connection
     case .wait(let connecting): future = connecting
-    case .fail(let failure): throw failure.error(address: self.configuration.address, command: command)
+    case .fail(let failure):
+      throw failure.error(address: self.configuration.address, command: command)
     case .start(let attempt, let promise):
       self.connect(attempt: attempt, promise: promise)
       future = promise.futureResult
@@ -188,20 +203,35 @@ public final class RedisClient: Sendable {
       }
       promise.succeed(connection)
     case .failure(let error):
-      let failure = error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
+      let failure =
+        error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
       self.state.withLock { state in
         state.connecting = nil
-        state.machine.connectFailed(attempt: attempt, failure: failure, now: .now, using: &state.random)
+        state.machine.connectFailed(
+          attempt: attempt,
+          failure: failure,
+          now: .now,
+          using: &state.random
+        )
       }
       self.logger.debug(
-        "redis connect failed", metadata: ["redis.address": "\(address)", "error": "\(failure.detail)"])
+        "redis connect failed",
+        metadata: ["redis.address": "\(address)", "error": "\(failure.detail)"]
+      )
       promise.fail(failure)
     }
   }
 
   private func connectionLost(attempt: Int, connection: RedisConnection, failure: RedisFailure) {
     let current = self.state.withLock { state in
-      guard state.machine.connectionLost(attempt: attempt, failure: failure, now: .now, using: &state.random) else {
+      guard
+        state.machine.connectionLost(
+          attempt: attempt,
+          failure: failure,
+          now: .now,
+          using: &state.random
+        )
+      else {
         return false
       }
       if state.connection === connection { state.connection = nil }
@@ -210,13 +240,15 @@ public final class RedisClient: Sendable {
     if current {
       self.logger.info(
         "redis connection lost",
-        metadata: ["redis.address": "\(self.configuration.address)", "error": "\(failure.detail)"])
+        metadata: ["redis.address": "\(self.configuration.address)", "error": "\(failure.detail)"]
+      )
     }
   }
 
   private func error(_ error: any Error, command: String) -> RedisError {
     if let error = error as? RedisError { return error }
-    let failure = error as? RedisFailure ?? RedisFailure(.connectionClosed, RedisErrorText.describe(error))
+    let failure =
+      error as? RedisFailure ?? RedisFailure(.connectionClosed, RedisErrorText.describe(error))
     return failure.error(address: self.configuration.address, command: command)
   }
 }

@@ -38,7 +38,10 @@ package enum RedisCommandEncoder {
   ///   - commands: The commands.
   ///   - allocator: Allocates the buffer.
   /// - Returns: Their bytes.
-  package static func encode(_ commands: [RedisCommand], allocator: ByteBufferAllocator) -> ByteBuffer {
+  package static func encode(
+    _ commands: [RedisCommand],
+    allocator: ByteBufferAllocator
+  ) -> ByteBuffer {
     var buffer = allocator.buffer(capacity: commands.reduce(0) { $0 + Self.estimatedSize($1) })
     for command in commands { Self.encode(command, into: &buffer) }
     return buffer

@@ -73,8 +73,13 @@ public struct RedisConfiguration: Sendable {
   public init(url: String) throws(RedisConfigurationError) {
     let parsed = try RedisURL(url)
     self.init(
-      host: parsed.host, port: parsed.port, username: parsed.username, password: parsed.password,
-      database: parsed.database, useTLS: parsed.useTLS)
+      host: parsed.host,
+      port: parsed.port,
+      username: parsed.username,
+      password: parsed.password,
+      database: parsed.database,
+      useTLS: parsed.useTLS
+    )
   }
 
   /// `host:port` (`[v6]:port` for an IPv6 address), for messages.

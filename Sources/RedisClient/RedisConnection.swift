@@ -20,7 +20,12 @@ final class RedisConnection: Sendable {
   func send(_ commands: [RedisCommand], name: String) -> EventLoopFuture<[RedisReply]> {
     let promise = self.channel.eventLoop.makePromise(of: [RedisReply].self)
     let bytes = RedisCommandEncoder.encode(commands, allocator: self.channel.allocator)
-    let request = RedisRequest(bytes: bytes, replyCount: commands.count, name: name, promise: promise)
+    let request = RedisRequest(
+      bytes: bytes,
+      replyCount: commands.count,
+      name: name,
+      promise: promise
+    )
     // Without the handler (the channel closed) nothing else completes the promise; with it, the
     // handler already did and this is ignored.
     self.channel.writeAndFlush(RedisOutbound.request(request)).whenFailure { error in

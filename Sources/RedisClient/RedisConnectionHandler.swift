@@ -46,7 +46,10 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
   ///   - waitsForTLS: Whether the connection is ready only after a TLS handshake.
   init(commandTimeout: Duration, maximumReplyBytes: Int, maximumElements: Int, waitsForTLS: Bool) {
     self.commandTimeout = commandTimeout
-    self.reader = RedisReplyReader(maximumReplyBytes: maximumReplyBytes, maximumElements: maximumElements)
+    self.reader = RedisReplyReader(
+      maximumReplyBytes: maximumReplyBytes,
+      maximumElements: maximumElements
+    )
     self.waitsForTLS = waitsForTLS
   }
 
@@ -88,7 +91,9 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if let event = event as? TLSUserEvent, case .handshakeCompleted = event { self.readyPromise?.succeed() }
+    if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+      self.readyPromise?.succeed()
+    }
     context.fireUserInboundEventTriggered(event)
   }
 
@@ -103,7 +108,13 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
       }
       let deadline = context.eventLoop.now + self.commandTimeout.timeAmount
       self.pending.append(
-        Pending(name: request.name, replyCount: request.replyCount, promise: request.promise, deadline: deadline))
+        Pending(
+          name: request.name,
+          replyCount: request.replyCount,
+          promise: request.promise,
+          deadline: deadline
+        )
+      )
       if self.timer == nil { self.scheduleTimer(context: context, deadline: deadline) }
       context.write(self.wrapOutboundOut(request.bytes), promise: promise)
     case .bytes(let bytes):
@@ -121,7 +132,12 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
       if let head = self.pending.popFirst() {
         head.promise.fail(error.failure)
       }
-      self.close(RedisFailure(.connectionClosed, "connection closed after an invalid reply: \(error.message)"))
+      self.close(
+        RedisFailure(
+          .connectionClosed,
+          "connection closed after an invalid reply: \(error.message)"
+        )
+      )
     }
   }
 
@@ -150,7 +166,9 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
       if let receiver = self.pushReceiver {
         receiver(reply)
       } else {
-        self.close(RedisFailure(.protocolError, "unexpected reply \(reply) with no command waiting"))
+        self.close(
+          RedisFailure(.protocolError, "unexpected reply \(reply) with no command waiting")
+        )
       }
       return
     }
@@ -169,13 +187,18 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
   /// Deadlines grow in request order, so the timer only ever needs the first one's.
   private func timerFired() {
     self.timer = nil
-    guard let head = self.pending.first, let context = self.context, self.closeReason == nil else { return }
+    guard let head = self.pending.first, let context = self.context, self.closeReason == nil else {
+      return
+    }
     guard head.deadline <= context.eventLoop.now else {
       self.scheduleTimer(context: context, deadline: head.deadline)
       return
     }
     self.pending.removeFirst()
-    let timeout = RedisFailure(.timeout, "no reply within \(self.commandTimeout.redisText) (commandTimeout)")
+    let timeout = RedisFailure(
+      .timeout,
+      "no reply within \(self.commandTimeout.redisText) (commandTimeout)"
+    )
     head.promise.fail(timeout)
     self.close(RedisFailure(.connectionClosed, "connection closed after \(head.name) timed out"))
   }

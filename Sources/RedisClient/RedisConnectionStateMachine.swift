@@ -46,7 +46,11 @@ package struct RedisConnectionStateMachine: Sendable {
     case .backingOff(let until, let failure):
       guard now < until else { return self.startAttempt() }
       return .fail(
-        RedisFailure(.connectionFailed, "not connected: \(failure.detail) (next attempt in \((until - now).redisText))"))
+        RedisFailure(
+          .connectionFailed,
+          "not connected: \(failure.detail) (next attempt in \((until - now).redisText))"
+        )
+      )
     case .shutdown:
       return .fail(RedisFailure(.shutdown, "the client was closed"))
     }

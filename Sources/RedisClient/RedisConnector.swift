@@ -17,11 +17,15 @@ struct RedisConnector: Sendable {
     let attempt = NIOLoopBoundBox.makeBoxSendingValue(ConnectAttempt(), eventLoop: eventLoop)
     let configuration = self.configuration
     let timeout = eventLoop.scheduleTask(in: configuration.connectTimeout.timeAmount) {
-      let detail = "connect timed out after \(configuration.connectTimeout.redisText) (connectTimeout)"
+      let detail =
+        "connect timed out after \(configuration.connectTimeout.redisText) (connectTimeout)"
       attempt.value.finish(.failure(RedisFailure(.connectionFailed, detail)), promise)
     }
     self.makeTLSContext(on: eventLoop).flatMap { context in
-      self.bootstrap(on: eventLoop, tls: context).connect(host: configuration.host, port: configuration.port)
+      self.bootstrap(on: eventLoop, tls: context).connect(
+        host: configuration.host,
+        port: configuration.port
+      )
     }.flatMapError { error in
       eventLoop.makeFailedFuture(RedisFailure(.connectionFailed, RedisErrorText.describe(error)))
     }.flatMap { channel in
@@ -39,10 +43,15 @@ struct RedisConnector: Sendable {
     var channel: (any Channel)?
     var finished = false
 
-    mutating func finish(_ result: Result<RedisConnection, any Error>, _ promise: EventLoopPromise<RedisConnection>) {
+    mutating func finish(
+      _ result: Result<RedisConnection, any Error>,
+      _ promise: EventLoopPromise<RedisConnection>
+    ) {
       guard !self.finished else {
         // Timed out already: the connection that came late is not wanted.
-        if case .success(let connection) = result { connection.close(RedisFailure(.connectionFailed, "connect timed out")) }
+        if case .success(let connection) = result {
+          connection.close(RedisFailure(.connectionFailed, "connect timed out"))
+        }
         return
       }
       self.finished = true
@@ -50,7 +59,8 @@ struct RedisConnector: Sendable {
       case .success(let connection):
         promise.succeed(connection)
       case .failure(let error):
-        let failure = error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
+        let failure =
+          error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
         if let channel = self.channel { RedisConnector.close(channel, failure) }
         promise.fail(failure)
       }
@@ -66,13 +76,18 @@ struct RedisConnector: Sendable {
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           if let tls {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: tls, serverHostname: serverHostname)
+            )
           }
           try channel.pipeline.syncOperations.addHandler(
             RedisConnectionHandler(
               commandTimeout: configuration.commandTimeout,
-              maximumReplyBytes: configuration.maximumReplyBytes, maximumElements: configuration.maximumElements,
-              waitsForTLS: tls != nil))
+              maximumReplyBytes: configuration.maximumReplyBytes,
+              maximumElements: configuration.maximumElements,
+              waitsForTLS: tls != nil
+            )
+          )
         }
       }
   }
@@ -83,9 +98,14 @@ struct RedisConnector: Sendable {
     do {
       handler = try channel.pipeline.syncOperations.handler(type: RedisConnectionHandler.self)
     } catch {
-      return channel.eventLoop.makeFailedFuture(RedisFailure(.connectionFailed, RedisErrorText.describe(error)))
+      return channel.eventLoop.makeFailedFuture(
+        RedisFailure(.connectionFailed, RedisErrorText.describe(error))
+      )
     }
-    let connection = RedisConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+    let connection = RedisConnection(
+      channel: channel,
+      handler: NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    )
     let ready = handler.ready ?? channel.eventLoop.makeSucceededVoidFuture()
     let commands = self.handshakeCommands
     return ready.flatMapError { error in
@@ -93,17 +113,23 @@ struct RedisConnector: Sendable {
       return channel.eventLoop.makeFailedFuture(RedisFailure(.connectionFailed, detail))
     }.flatMap { () -> EventLoopFuture<RedisConnection> in
       guard !commands.isEmpty else { return channel.eventLoop.makeSucceededFuture(connection) }
-      return connection.send(commands, name: commands.map(\.name).joined(separator: "+")).flatMapError { error in
-        let detail = (error as? RedisFailure)?.detail ?? RedisErrorText.describe(error)
-        return channel.eventLoop.makeFailedFuture(RedisFailure(.connectionFailed, detail))
-      }.flatMapThrowing { replies in
-        for (command, reply) in zip(commands, replies) {
-          guard case .error(let text) = reply else { continue }
-          let shown = command.name == "SELECT" ? "SELECT \(self.configuration.database)" : command.name
-          throw RedisFailure(.authenticationFailed, "\(shown) failed: \(text)", serverMessage: text)
+      return connection.send(commands, name: commands.map(\.name).joined(separator: "+"))
+        .flatMapError { error in
+          let detail = (error as? RedisFailure)?.detail ?? RedisErrorText.describe(error)
+          return channel.eventLoop.makeFailedFuture(RedisFailure(.connectionFailed, detail))
+        }.flatMapThrowing { replies in
+          for (command, reply) in zip(commands, replies) {
+            guard case .error(let text) = reply else { continue }
+            let shown =
+              command.name == "SELECT" ? "SELECT \(self.configuration.database)" : command.name
+            throw RedisFailure(
+              .authenticationFailed,
+              "\(shown) failed: \(text)",
+              serverMessage: text
+            )
+          }
+          return connection
         }
-        return connection
-      }
     }
   }
 
@@ -122,7 +148,9 @@ struct RedisConnector: Sendable {
 
   static func close(_ channel: any Channel, _ reason: RedisFailure) {
     channel.eventLoop.execute {
-      if let handler = try? channel.pipeline.syncOperations.handler(type: RedisConnectionHandler.self) {
+      if let handler = try? channel.pipeline.syncOperations.handler(
+        type: RedisConnectionHandler.self
+      ) {
         handler.close(reason)
       } else {
         channel.close(promise: nil)
@@ -138,7 +166,8 @@ struct RedisConnector: Sendable {
   private func makeTLSContext(on eventLoop: any EventLoop) -> EventLoopFuture<NIOSSLContext?> {
     guard self.configuration.useTLS else { return eventLoop.makeSucceededFuture(nil) }
     let path = self.configuration.trustRootsPath
-    return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () throws -> NIOSSLContext? in
+    return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
+      () throws -> NIOSSLContext? in
       var tls = TLSConfiguration.makeClientConfiguration()
       tls.minimumTLSVersion = .tlsv12
       tls.certificateVerification = .fullVerification
@@ -150,7 +179,10 @@ struct RedisConnector: Sendable {
           throw RedisFailure(.connectionFailed, "cannot read the TLS trust roots \(path): \(error)")
         }
         guard !roots.isEmpty else {
-          throw RedisFailure(.connectionFailed, "the TLS trust roots \(path) hold no PEM certificate")
+          throw RedisFailure(
+            .connectionFailed,
+            "the TLS trust roots \(path) hold no PEM certificate"
+          )
         }
         tls.trustRoots = .certificates(roots)
       } else {

@@ -3,11 +3,11 @@ internal import NIOPosix
 internal import NIOSSL
 
 #if canImport(Glibc)
-  internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-  internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-  internal import Darwin
+internal import Darwin
 #endif
 
 /// Short descriptions of SwiftNIO's and NIOSSL's errors for messages: `connection refused`,
@@ -18,8 +18,12 @@ enum RedisErrorText {
     case let error as RedisFailure:
       return error.detail
     case let error as NIOConnectionError:
-      if let dns = error.dnsAError ?? error.dnsAAAAError { return "cannot resolve \(error.host): \(dns)" }
-      guard let first = error.connectionErrors.first else { return "no address to connect to for \(error.host)" }
+      if let dns = error.dnsAError ?? error.dnsAAAAError {
+        return "cannot resolve \(error.host): \(dns)"
+      }
+      guard let first = error.connectionErrors.first else {
+        return "no address to connect to for \(error.host)"
+      }
       return Self.describe(first.error)
     case let error as IOError:
       return String(cString: strerror(error.errnoCode)).lowercased()
@@ -34,7 +38,8 @@ enum RedisErrorText {
       return "TLS host name check failed: \(reason)"
     case let error as NIOSSLError:
       switch error {
-      case .handshakeFailed(let underlying): return "TLS handshake failed: \(Self.describe(underlying))"
+      case .handshakeFailed(let underlying):
+        return "TLS handshake failed: \(Self.describe(underlying))"
       case .uncleanShutdown: return "the server closed the connection without a TLS close_notify"
       default: return "TLS: \(error)"
       }

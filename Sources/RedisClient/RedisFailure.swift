@@ -13,11 +13,17 @@ package struct RedisFailure: Error, Sendable, Hashable {
 
   /// The error for `command` on the server at `address`: `redis ADDRESS: COMMAND: DETAIL`.
   package func error(address: String, command: String) -> RedisError {
-    RedisError(code: self.code, message: "redis \(address): \(command): \(self.detail)", serverMessage: self.serverMessage)
+    RedisError(
+      code: self.code,
+      message: "redis \(address): \(command): \(self.detail)",
+      serverMessage: self.serverMessage
+    )
   }
 }
 
 extension RedisError {
   /// The failure of a reader limit or protocol rule (its message names the rule).
-  var failure: RedisFailure { RedisFailure(self.code, self.message, serverMessage: self.serverMessage) }
+  var failure: RedisFailure {
+    RedisFailure(self.code, self.message, serverMessage: self.serverMessage)
+  }
 }

@@ -42,6 +42,7 @@ final class RedisReplyNode {
         case .value(let value): return value
         case .array(let node): return node.reply()
         }
-      })
+      }
+    )
   }
 }

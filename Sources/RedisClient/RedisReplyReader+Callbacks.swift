@@ -21,7 +21,8 @@ extension RedisReplyReader {
           guard let object else { return }
           Unmanaged<RedisReplyNode>.fromOpaque(object).release()
         }
-      ))
+      )
+    )
     return functions
   }()
 
@@ -44,12 +45,16 @@ extension RedisReplyReader {
 
   /// Refuses (NULL, which hiredis reports as out of memory) an array over the limit, recording
   /// why; the declared count is not reserved.
-  private static func createArray(_ task: UnsafePointer<redisReadTask>, count: Int) -> UnsafeMutableRawPointer? {
+  private static func createArray(
+    _ task: UnsafePointer<redisReadTask>,
+    count: Int
+  ) -> UnsafeMutableRawPointer? {
     let reader = self.owner(task)
     guard count <= reader.maximumElements else {
       reader.refusal = RedisError(
         code: .replyTooLarge,
-        message: "array of \(count) elements; limit \(reader.maximumElements) (maximumElements)")
+        message: "array of \(count) elements; limit \(reader.maximumElements) (maximumElements)"
+      )
       return nil
     }
     return self.place(.array(RedisReplyNode(arrayOf: count)), task)
@@ -58,7 +63,10 @@ extension RedisReplyReader {
   /// Attaches `element` to its parent array, or makes it the root. Returns what hiredis keeps
   /// for the task: the node of an array (it fills it through `task->obj`), the retained root,
   /// and for a finished value inside an array its parent (hiredis only checks it is not NULL).
-  static func place(_ element: RedisReplyNode.Element, _ task: UnsafePointer<redisReadTask>) -> UnsafeMutableRawPointer? {
+  static func place(
+    _ element: RedisReplyNode.Element,
+    _ task: UnsafePointer<redisReadTask>
+  ) -> UnsafeMutableRawPointer? {
     guard let parentObject = task.pointee.parent?.pointee.obj else {
       switch element {
       case .value(let value): return Unmanaged.passRetained(RedisReplyNode(leaf: value)).toOpaque()

@@ -88,7 +88,10 @@ package final class RedisReplyReader {
     let before = self.unconsumedBytes
     var object: UnsafeMutableRawPointer?
     guard redisReaderGetReply(reader, &object) == REDIS_OK else {
-      throw self.fail(self.refusal ?? RedisError(code: .protocolError, message: "invalid reply: \(self.hiredisError)"))
+      throw self.fail(
+        self.refusal
+          ?? RedisError(code: .protocolError, message: "invalid reply: \(self.hiredisError)")
+      )
     }
     self.partialBytes += before - self.unconsumedBytes
     guard let object else {
@@ -116,7 +119,10 @@ package final class RedisReplyReader {
     throw self.fail(
       RedisError(
         code: .connectionClosed,
-        message: "the connection closed in the middle of a reply (cut short after \(pending) bytes of it)"))
+        message:
+          "the connection closed in the middle of a reply (cut short after \(pending) bytes of it)"
+      )
+    )
   }
 
   // MARK: Limits
@@ -125,13 +131,20 @@ package final class RedisReplyReader {
     if let header = self.pendingBulkHeader() {
       let total = self.partialBytes + header.lineBytes + header.length + 2
       guard total <= self.maximumReplyBytes else {
-        throw self.fail(self.tooLarge("reply is at least \(total) bytes (a bulk string of \(header.length))"))
+        throw self.fail(
+          self.tooLarge("reply is at least \(total) bytes (a bulk string of \(header.length))")
+        )
       }
-    } else if self.pendingTask?.type == REDIS_REPLY_STRING && self.unconsumedBytes > Self.longestBulkHeader {
+    } else if self.pendingTask?.type == REDIS_REPLY_STRING
+      && self.unconsumedBytes > Self.longestBulkHeader
+    {
       throw self.fail(
         RedisError(
           code: .protocolError,
-          message: "invalid reply: bulk string length line longer than \(Self.longestBulkHeader) bytes"))
+          message:
+            "invalid reply: bulk string length line longer than \(Self.longestBulkHeader) bytes"
+        )
+      )
     }
     let received = self.partialBytes + self.unconsumedBytes
     guard received <= self.maximumReplyBytes else {
@@ -140,7 +153,10 @@ package final class RedisReplyReader {
   }
 
   private func tooLarge(_ what: String) -> RedisError {
-    RedisError(code: .replyTooLarge, message: "\(what); limit \(self.maximumReplyBytes) (maximumReplyBytes)")
+    RedisError(
+      code: .replyTooLarge,
+      message: "\(what); limit \(self.maximumReplyBytes) (maximumReplyBytes)"
+    )
   }
 
   /// Records `error`, frees hiredis's reader (its buffer and the partial reply) and returns it.
@@ -195,7 +211,10 @@ package final class RedisReplyReader {
       self.pendingTask?.type == REDIS_REPLY_STRING
     else { return nil }
     let start = UnsafeRawPointer(buffer + reader.pointee.pos)
-    let line = UnsafeRawBufferPointer(start: start, count: min(self.unconsumedBytes, Self.longestBulkHeader))
+    let line = UnsafeRawBufferPointer(
+      start: start,
+      count: min(self.unconsumedBytes, Self.longestBulkHeader)
+    )
     guard let end = line.firstIndex(of: UInt8(ascii: "\r")), end + 1 < line.count,
       line[end + 1] == UInt8(ascii: "\n"),
       let length = Int(String(decoding: line[..<end], as: UTF8.self))

@@ -28,8 +28,14 @@ public final class RedisSubscriber: Sendable {
     handler: @escaping @Sendable (RedisSubscriberEvent) -> Void
   ) {
     self.driver = NIOLoopBoundBox.makeBoxSendingValue(
-      RedisSubscriberDriver(connector: connector, eventLoop: eventLoop, logger: logger, handler: handler),
-      eventLoop: eventLoop)
+      RedisSubscriberDriver(
+        connector: connector,
+        eventLoop: eventLoop,
+        logger: logger,
+        handler: handler
+      ),
+      eventLoop: eventLoop
+    )
     let driver = self.driver
     eventLoop.execute { driver.value.start() }
   }

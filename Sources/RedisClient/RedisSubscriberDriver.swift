@@ -71,7 +71,9 @@ final class RedisSubscriberDriver {
         self.waiters.removeValue(forKey: request)?.succeed()
       case .fail(let request, let failure):
         self.timeouts.removeValue(forKey: request)?.cancel()
-        self.waiters.removeValue(forKey: request)?.fail(failure.error(address: self.address, command: "SUBSCRIBE"))
+        self.waiters.removeValue(forKey: request)?.fail(
+          failure.error(address: self.address, command: "SUBSCRIBE")
+        )
       case .scheduleRetry(let delay):
         let driver = NIOLoopBound(self, eventLoop: self.eventLoop)
         self.retryTimer = self.eventLoop.scheduleTask(in: delay.timeAmount) { driver.value.retry() }
@@ -84,7 +86,8 @@ final class RedisSubscriberDriver {
   private func event(_ event: RedisSubscriberStateMachine.Event) -> RedisSubscriberEvent {
     switch event {
     case .connected: return .connected
-    case .disconnected(let failure): return .disconnected(failure.error(address: self.address, command: "SUBSCRIBE"))
+    case .disconnected(let failure):
+      return .disconnected(failure.error(address: self.address, command: "SUBSCRIBE"))
     case .message(let channel, let payload): return .message(channel: channel, payload: payload)
     }
   }
@@ -107,14 +110,21 @@ final class RedisSubscriberDriver {
       let driver = NIOLoopBound(self, eventLoop: self.eventLoop)
       let handler = connection.handler.value
       handler.pushReceiver = { reply in driver.value.received(reply, attempt: attempt) }
-      handler.setOnClose { failure in driver.value.connectionLost(attempt: attempt, failure: failure) }
+      handler.setOnClose { failure in
+        driver.value.connectionLost(attempt: attempt, failure: failure)
+      }
       self.logger.info("redis subscriber connected", metadata: ["redis.address": "\(self.address)"])
       self.perform(actions)
     case .failure(let error):
-      let failure = error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
+      let failure =
+        error as? RedisFailure ?? RedisFailure(.connectionFailed, RedisErrorText.describe(error))
       self.logger.debug(
-        "redis subscriber connect failed", metadata: ["redis.address": "\(self.address)", "error": "\(failure.detail)"])
-      self.perform(self.machine.connectFailed(attempt: attempt, failure: failure, using: &self.random))
+        "redis subscriber connect failed",
+        metadata: ["redis.address": "\(self.address)", "error": "\(failure.detail)"]
+      )
+      self.perform(
+        self.machine.connectFailed(attempt: attempt, failure: failure, using: &self.random)
+      )
     }
   }
 
@@ -123,11 +133,17 @@ final class RedisSubscriberDriver {
   }
 
   private func connectionLost(attempt: Int, failure: RedisFailure) {
-    let actions = self.machine.connectionLost(attempt: attempt, failure: failure, using: &self.random)
+    let actions = self.machine.connectionLost(
+      attempt: attempt,
+      failure: failure,
+      using: &self.random
+    )
     guard !actions.isEmpty else { return }
     self.connection = nil
     self.logger.info(
-      "redis subscriber connection lost", metadata: ["redis.address": "\(self.address)", "error": "\(failure.detail)"])
+      "redis subscriber connection lost",
+      metadata: ["redis.address": "\(self.address)", "error": "\(failure.detail)"]
+    )
     self.perform(actions)
   }
 

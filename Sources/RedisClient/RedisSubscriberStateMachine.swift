@@ -122,7 +122,9 @@ package struct RedisSubscriberStateMachine: Sendable {
   /// confirmed each. Fails at once (keeping none of them) when not ready.
   package mutating func subscribe(_ channels: [String]) -> (request: Int, actions: [Action]) {
     let id = self.takeRequestID()
-    if self.state == .closed { return (id, [.fail(request: id, RedisFailure(.shutdown, "the subscriber was closed"))]) }
+    if self.state == .closed {
+      return (id, [.fail(request: id, RedisFailure(.shutdown, "the subscriber was closed"))])
+    }
     guard case .ready = self.state else {
       let reason = self.lastFailure.map { ": \($0.detail)" } ?? " yet"
       return (id, [.fail(request: id, RedisFailure(.connectionFailed, "not connected\(reason)"))])
@@ -132,7 +134,9 @@ package struct RedisSubscriberStateMachine: Sendable {
     guard !unique.isEmpty else { return (id, [.succeed(request: id)]) }
     let added = unique.filter { !self.channels.contains($0) }
     self.channels.formUnion(added)
-    self.requests.append(Request(id: id, isResubscription: false, added: added, unconfirmed: unique))
+    self.requests.append(
+      Request(id: id, isResubscription: false, added: added, unconfirmed: unique)
+    )
     return (id, [.sendSubscribe(unique, request: id)])
   }
 
@@ -155,7 +159,9 @@ package struct RedisSubscriberStateMachine: Sendable {
     let detail = "no confirmation within \(timeout.redisText) (commandTimeout)"
     return [
       .fail(request: request, RedisFailure(.timeout, detail)),
-      .closeConnection(RedisFailure(.connectionClosed, "connection closed after SUBSCRIBE timed out")),
+      .closeConnection(
+        RedisFailure(.connectionClosed, "connection closed after SUBSCRIBE timed out")
+      ),
     ]
   }
 
@@ -168,7 +174,8 @@ package struct RedisSubscriberStateMachine: Sendable {
     switch reply {
     case .array(let parts) where parts.count == 3 && parts[0].string == "message":
       guard let channel = parts[1].string, let payload = parts[2].bytes else { break }
-      return self.channels.contains(channel) ? [.emit(.message(channel: channel, payload: payload))] : []
+      return self.channels.contains(channel)
+        ? [.emit(.message(channel: channel, payload: payload))] : []
     case .array(let parts) where parts.count == 3 && parts[0].string == "subscribe":
       guard let channel = parts[1].string else { break }
       return self.confirmed(channel, attempt: attempt)
@@ -195,8 +202,13 @@ package struct RedisSubscriberStateMachine: Sendable {
   // MARK: Steps
 
   private mutating func confirmed(_ channel: String, attempt: Int) -> [Action] {
-    guard var head = self.requests.first, let index = head.unconfirmed.firstIndex(of: channel) else {
-      return [.closeConnection(RedisFailure(.protocolError, "unexpected confirmation of SUBSCRIBE \(channel)"))]
+    guard var head = self.requests.first, let index = head.unconfirmed.firstIndex(of: channel)
+    else {
+      return [
+        .closeConnection(
+          RedisFailure(.protocolError, "unexpected confirmation of SUBSCRIBE \(channel)")
+        )
+      ]
     }
     head.unconfirmed.remove(at: index)
     guard head.unconfirmed.isEmpty else {

@@ -10,17 +10,22 @@ struct RedisURL {
 
   init(_ url: String) throws(RedisConfigurationError) {
     guard let schemeEnd = url.firstRange(of: "://") else {
-      throw RedisConfigurationError("redis URL \"\(url)\" does not start with redis:// or rediss://")
+      throw RedisConfigurationError(
+        "redis URL \"\(url)\" does not start with redis:// or rediss://"
+      )
     }
     switch url[..<schemeEnd.lowerBound].lowercased() {
     case "redis": self.useTLS = false
     case "rediss": self.useTLS = true
-    case let scheme: throw RedisConfigurationError("redis URL scheme \"\(scheme)\" is not redis or rediss")
+    case let scheme:
+      throw RedisConfigurationError("redis URL scheme \"\(scheme)\" is not redis or rediss")
     }
     self.host = ""
     var rest = url[schemeEnd.upperBound...]
     if let extra = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-      throw RedisConfigurationError("redis URL has a query or fragment (\"\(rest[extra...])\"); none is supported")
+      throw RedisConfigurationError(
+        "redis URL has a query or fragment (\"\(rest[extra...])\"); none is supported"
+      )
     }
     var path: Substring = ""
     if let slash = rest.firstIndex(of: "/") {
@@ -33,8 +38,12 @@ struct RedisURL {
     }
     try self.parseHostAndPort(rest)
     if !path.isEmpty {
-      guard Self.isDecimal(path), let database = Int(path), (0...Int(Int32.max)).contains(database) else {
-        throw RedisConfigurationError("redis URL database \"\(path)\" is not a number in 0...\(Int32.max)")
+      guard Self.isDecimal(path), let database = Int(path),
+        (0 ... Int(Int32.max)).contains(database)
+      else {
+        throw RedisConfigurationError(
+          "redis URL database \"\(path)\" is not a number in 0...\(Int32.max)"
+        )
       }
       self.database = database
     }
@@ -43,12 +52,15 @@ struct RedisURL {
   private mutating func parseUserInfo(_ info: Substring) throws(RedisConfigurationError) {
     guard let colon = info.firstIndex(of: ":") else {
       throw RedisConfigurationError(
-        "redis URL user \"\(info)\" has no password; write user:password@ (or :password@ for the default user)")
+        "redis URL user \"\(info)\" has no password; write user:password@ (or :password@ for the default user)"
+      )
     }
     let user = try Self.percentDecoded(info[..<colon], part: "user")
     let password = try Self.percentDecoded(info[info.index(after: colon)...], part: "password")
     guard !password.isEmpty else {
-      throw RedisConfigurationError("redis URL password is empty; leave out user:password@ for no AUTH")
+      throw RedisConfigurationError(
+        "redis URL password is empty; leave out user:password@ for no AUTH"
+      )
     }
     self.username = user.isEmpty ? nil : user
     self.password = password
@@ -60,21 +72,26 @@ struct RedisURL {
       guard let close = authority.firstIndex(of: "]") else {
         throw RedisConfigurationError("redis URL IPv6 host \"\(authority)\" has no closing ]")
       }
-      let inside = authority[authority.index(after: authority.startIndex)..<close]
-      guard inside.contains(":"), inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+      let inside = authority[authority.index(after: authority.startIndex) ..< close]
+      guard inside.contains(":"), inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." })
+      else {
         throw RedisConfigurationError("redis URL host [\(inside)] is not an IPv6 address")
       }
       self.host = String(inside)
       let after = authority[authority.index(after: close)...]
       if !after.isEmpty {
         guard after.hasPrefix(":") else {
-          throw RedisConfigurationError("redis URL has \"\(after)\" after the IPv6 host; expected :port")
+          throw RedisConfigurationError(
+            "redis URL has \"\(after)\" after the IPv6 host; expected :port"
+          )
         }
         portText = after.dropFirst()
       }
     } else {
       guard authority.filter({ $0 == ":" }).count <= 1 else {
-        throw RedisConfigurationError("redis URL host \"\(authority)\" has several colons; an IPv6 address goes in brackets")
+        throw RedisConfigurationError(
+          "redis URL host \"\(authority)\" has several colons; an IPv6 address goes in brackets"
+        )
       }
       var hostText = authority
       if let colon = authority.firstIndex(of: ":") {
@@ -82,14 +99,17 @@ struct RedisURL {
         portText = authority[authority.index(after: colon)...]
       }
       guard !hostText.isEmpty else { throw RedisConfigurationError("redis URL has no host") }
-      guard hostText.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+      guard
+        hostText.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) })
+      else {
         throw RedisConfigurationError(
-          "redis URL host \"\(hostText)\" is not a host name or address (an IPv6 address goes in brackets)")
+          "redis URL host \"\(hostText)\" is not a host name or address (an IPv6 address goes in brackets)"
+        )
       }
       self.host = String(hostText)
     }
     if let portText {
-      guard Self.isDecimal(portText), let port = Int(portText), (1...65535).contains(port) else {
+      guard Self.isDecimal(portText), let port = Int(portText), (1 ... 65535).contains(port) else {
         throw RedisConfigurationError("redis URL port \"\(portText)\" is not a number in 1...65535")
       }
       self.port = port
@@ -97,11 +117,14 @@ struct RedisURL {
   }
 
   private static func isDecimal(_ text: Substring) -> Bool {
-    !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains($0) }
   }
 
   /// `text` with `%XX` escapes decoded, as UTF-8.
-  private static func percentDecoded(_ text: Substring, part: String) throws(RedisConfigurationError) -> String {
+  private static func percentDecoded(
+    _ text: Substring,
+    part: String
+  ) throws(RedisConfigurationError) -> String {
     var bytes: [UInt8] = []
     var index = text.utf8.startIndex
     let utf8 = text.utf8

@@ -10,14 +10,20 @@ struct RedisClientCommandTests {
       try await withClient(url: redis.url) { client in
         #expect(try await client.send(RedisCommand("SET", ["greeting", "hello"])) == .status("OK"))
         #expect(try await client.send(RedisCommand("GET", ["greeting"])).string == "hello")
-        let binary = (0...255).map { UInt8($0) } + Array("\r\n$-1\r\n".utf8)
+        let binary = (0 ... 255).map { UInt8($0) } + Array("\r\n$-1\r\n".utf8)
         _ = try await client.send(RedisCommand("SET", ["binary", RedisArgument(binary)]))
         #expect(try await client.send(RedisCommand("GET", ["binary"])).bytes == binary)
         #expect(try await client.send(RedisCommand("GET", ["missing"])) == .null)
-        #expect(try await client.send(RedisCommand("INCRBY", ["counter", RedisArgument(41)])).integer == 41)
+        #expect(
+          try await client.send(RedisCommand("INCRBY", ["counter", RedisArgument(41)])).integer
+            == 41
+        )
         let list = try await client.send(RedisCommand("RPUSH", ["list", "a", "", "c"]))
         #expect(list == .integer(3))
-        #expect(try await client.send(RedisCommand("LRANGE", ["list", "0", "-1"])) == .array([.bulk([97]), .bulk([]), .bulk([99])]))
+        #expect(
+          try await client.send(RedisCommand("LRANGE", ["list", "0", "-1"]))
+            == .array([.bulk([97]), .bulk([]), .bulk([99])])
+        )
       }
     }
   }
@@ -27,9 +33,11 @@ struct RedisClientCommandTests {
     try await withRedisServer { redis in
       try await withClient(url: redis.url) { client in
         let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
-          for index in 0..<1000 {
+          for index in 0 ..< 1000 {
             group.addTask {
-              let reply = try await client.send(RedisCommand("ECHO", [RedisArgument("value-\(index)")]))
+              let reply = try await client.send(
+                RedisCommand("ECHO", [RedisArgument("value-\(index)")])
+              )
               return reply.string == "value-\(index)" ? 0 : 1
             }
           }
@@ -47,10 +55,15 @@ struct RedisClientCommandTests {
     try await withRedisServer { redis in
       try await withClient(url: redis.url) { client in
         _ = try await client.send(RedisCommand("SET", ["text", "abc"]))
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("INCR", ["text"])) }
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("INCR", ["text"]))
+        }
         #expect(error?.code == .serverError)
         #expect(error?.serverMessage == "ERR value is not an integer or out of range")
-        #expect(error?.message == "redis \(redis.address): INCR: ERR value is not an integer or out of range")
+        #expect(
+          error?.message
+            == "redis \(redis.address): INCR: ERR value is not an integer or out of range"
+        )
         #expect(try await client.send(RedisCommand("PING")) == .status("PONG"))
       }
     }
@@ -63,7 +76,11 @@ struct RedisClientCommandTests {
         let replies = try await client.pipeline([
           RedisCommand("SET", ["k", "v"]), RedisCommand("INCR", ["k"]), RedisCommand("GET", ["k"]),
         ])
-        #expect(replies == [.status("OK"), .error("ERR value is not an integer or out of range"), .bulk([118])])
+        #expect(
+          replies == [
+            .status("OK"), .error("ERR value is not an integer or out of range"), .bulk([118]),
+          ]
+        )
         #expect(try await client.pipeline([]) == [])
       }
     }
@@ -73,13 +90,20 @@ struct RedisClientCommandTests {
   func replyTooLarge() async throws {
     try await withRedisServer { redis in
       try await withClient(url: redis.url, { $0.maximumReplyBytes = 1000 }) { client in
-        _ = try await client.send(RedisCommand("SET", ["big", RedisArgument(String(repeating: "x", count: 5000))]))
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("GET", ["big"])) }
+        _ = try await client.send(
+          RedisCommand("SET", ["big", RedisArgument(String(repeating: "x", count: 5000))])
+        )
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("GET", ["big"]))
+        }
         #expect(error?.code == .replyTooLarge)
         #expect(
           error?.message
-            == "redis \(redis.address): GET: reply is at least 5009 bytes (a bulk string of 5000); limit 1000 (maximumReplyBytes)")
-        #expect(try await eventually { try await client.send(RedisCommand("PING")) } == .status("PONG"))
+            == "redis \(redis.address): GET: reply is at least 5009 bytes (a bulk string of 5000); limit 1000 (maximumReplyBytes)"
+        )
+        #expect(
+          try await eventually { try await client.send(RedisCommand("PING")) } == .status("PONG")
+        )
       }
     }
   }
@@ -90,7 +114,9 @@ struct RedisClientCommandTests {
       let client = try makeClient(url: redis.url)
       _ = try await client.send(RedisCommand("PING"))
       await client.close()
-      let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("GET", ["k"])) }
+      let error = await #expect(throws: RedisError.self) {
+        try await client.send(RedisCommand("GET", ["k"]))
+      }
       #expect(error?.code == .shutdown)
       #expect(error?.message == "redis \(redis.address): GET: the client was closed")
     }

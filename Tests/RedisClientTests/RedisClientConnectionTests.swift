@@ -12,7 +12,9 @@ struct RedisClientConnectionTests {
         #expect(pong == .status("PONG"))
       }
       try await withClient(url: redis.url) { client in
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("PING")) }
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("PING"))
+        }
         #expect(error?.serverMessage?.hasPrefix("NOAUTH") == true)
       }
     }
@@ -20,7 +22,9 @@ struct RedisClientConnectionTests {
 
   @Test("AUTH with an ACL user and its password")
   func authWithACLUser() async throws {
-    try await withRedisServer(arguments: ["--user", "alice", "on", ">wonderland", "~*", "&*", "+@all"]) { redis in
+    try await withRedisServer(arguments: [
+      "--user", "alice", "on", ">wonderland", "~*", "&*", "+@all",
+    ]) { redis in
       try await withClient(url: "redis://alice:wonderland@\(redis.address)") { client in
         let user = try await client.send(RedisCommand("ACL", ["WHOAMI"]))
         #expect(user.string == "alice")
@@ -28,18 +32,29 @@ struct RedisClientConnectionTests {
     }
   }
 
-  @Test("A wrong password fails with authenticationFailed naming the address; later sends fail fast")
+  @Test(
+    "A wrong password fails with authenticationFailed naming the address; later sends fail fast"
+  )
   func wrongPassword() async throws {
     try await withRedisServer(arguments: ["--requirepass", "right"]) { redis in
       try await withClient(url: "redis://:wrong@\(redis.address)") { client in
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("PING")) }
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("PING"))
+        }
         #expect(error?.code == .authenticationFailed)
         #expect(
           error?.message
-            == "redis \(redis.address): PING: AUTH failed: WRONGPASS invalid username-password pair or user is disabled.")
-        let again = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("GET", ["k"])) }
+            == "redis \(redis.address): PING: AUTH failed: WRONGPASS invalid username-password pair or user is disabled."
+        )
+        let again = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("GET", ["k"]))
+        }
         #expect(again?.code == .connectionFailed)
-        #expect(again?.message.contains("redis \(redis.address): GET: not connected: AUTH failed: WRONGPASS") == true)
+        #expect(
+          again?.message.contains(
+            "redis \(redis.address): GET: not connected: AUTH failed: WRONGPASS"
+          ) == true
+        )
       }
     }
   }
@@ -49,7 +64,9 @@ struct RedisClientConnectionTests {
     try await withRedisServer { redis in
       try await withClient(url: "\(redis.url)/3") { client in
         _ = try await client.send(RedisCommand("SET", ["k", "in three"]))
-        #expect(try await client.send(RedisCommand("CLIENT", ["INFO"])).string?.contains(" db=3 ") == true)
+        #expect(
+          try await client.send(RedisCommand("CLIENT", ["INFO"])).string?.contains(" db=3 ") == true
+        )
       }
       try await withClient(url: redis.url) { client in
         #expect(try await client.send(RedisCommand("GET", ["k"])) == .null)
@@ -57,9 +74,14 @@ struct RedisClientConnectionTests {
         #expect(try await client.send(RedisCommand("GET", ["k"])).string == "in three")
       }
       try await withClient(url: "\(redis.url)/99") { client in
-        let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("PING")) }
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("PING"))
+        }
         #expect(error?.code == .authenticationFailed)
-        #expect(error?.message == "redis \(redis.address): PING: SELECT 99 failed: ERR DB index is out of range")
+        #expect(
+          error?.message
+            == "redis \(redis.address): PING: SELECT 99 failed: ERR DB index is out of range"
+        )
       }
     }
   }
@@ -68,28 +90,44 @@ struct RedisClientConnectionTests {
   func connectionRefused() async throws {
     let port = try await LoopbackPort.unused()
     try await withClient(url: "redis://127.0.0.1:\(port)") { client in
-      let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("EVALSHA", ["abc", "0"])) }
+      let error = await #expect(throws: RedisError.self) {
+        try await client.send(RedisCommand("EVALSHA", ["abc", "0"]))
+      }
       #expect(error?.code == .connectionFailed)
       #expect(error?.message == "redis 127.0.0.1:\(port): EVALSHA: connection refused")
     }
   }
 
-  @Test("A command past its timeout fails with timeout; the connection closes and the next command reconnects")
+  @Test(
+    "A command past its timeout fails with timeout; the connection closes and the next command reconnects"
+  )
   func commandTimeout() async throws {
     try await withRedisServer(arguments: ["--enable-debug-command", "yes"]) { redis in
       try await withClient(url: redis.url, { $0.commandTimeout = .milliseconds(300) }) { client in
         _ = try await client.send(RedisCommand("PING"))
         let started = ContinuousClock.now
-        async let slow = outcome { () async throws(RedisError) in try await client.send(RedisCommand("DEBUG", ["SLEEP", "2"])) }
+        async let slow = outcome { () async throws(RedisError) in
+          try await client.send(RedisCommand("DEBUG", ["SLEEP", "2"]))
+        }
         try await Task.sleep(for: .milliseconds(50))
-        let next = await outcome { () async throws(RedisError) in try await client.send(RedisCommand("GET", ["k"])) }
+        let next = await outcome { () async throws(RedisError) in
+          try await client.send(RedisCommand("GET", ["k"]))
+        }
         let timedOut = await slow
         #expect(ContinuousClock.now - started < .seconds(1.5))
         #expect(timedOut.failure?.code == .timeout)
-        #expect(timedOut.failure?.message == "redis \(redis.address): DEBUG: no reply within 300 ms (commandTimeout)")
+        #expect(
+          timedOut.failure?.message
+            == "redis \(redis.address): DEBUG: no reply within 300 ms (commandTimeout)"
+        )
         #expect(next.failure?.code == .connectionClosed)
-        #expect(next.failure?.message == "redis \(redis.address): GET: connection closed after DEBUG timed out")
-        #expect(try await eventually { try await client.send(RedisCommand("PING")) } == .status("PONG"))
+        #expect(
+          next.failure?.message
+            == "redis \(redis.address): GET: connection closed after DEBUG timed out"
+        )
+        #expect(
+          try await eventually { try await client.send(RedisCommand("PING")) } == .status("PONG")
+        )
       }
     }
   }
@@ -97,12 +135,17 @@ struct RedisClientConnectionTests {
   @Test("While the server restarts, sends fail fast; after the backoff they work again")
   func reconnectAfterRestart() async throws {
     try await withRedisServer { redis in
-      try await withClient(url: redis.url, { $0.backoff = RedisBackoff(initial: .milliseconds(200), jitter: 0) }) { client in
+      try await withClient(
+        url: redis.url,
+        { $0.backoff = RedisBackoff(initial: .milliseconds(200), jitter: 0) }
+      ) { client in
         _ = try await client.send(RedisCommand("SET", ["k", "v"]))
         await redis.stop()
-        for _ in 0..<20 {
+        for _ in 0 ..< 20 {
           let started = ContinuousClock.now
-          let error = await #expect(throws: RedisError.self) { try await client.send(RedisCommand("GET", ["k"])) }
+          let error = await #expect(throws: RedisError.self) {
+            try await client.send(RedisCommand("GET", ["k"]))
+          }
           #expect(ContinuousClock.now - started < .milliseconds(500))
           #expect(error?.code == .connectionFailed || error?.code == .connectionClosed)
           #expect(error?.message.hasPrefix("redis \(redis.address): GET: ") == true)
@@ -117,7 +160,9 @@ struct RedisClientConnectionTests {
 }
 
 /// What `body` returned or threw.
-func outcome(_ body: () async throws(RedisError) -> RedisReply) async -> Result<RedisReply, RedisError> {
+func outcome(
+  _ body: () async throws(RedisError) -> RedisReply
+) async -> Result<RedisReply, RedisError> {
   do {
     return .success(try await body())
   } catch {

@@ -21,16 +21,41 @@ struct RedisConfigurationTests {
       ("redis://localhost", Expected(host: "localhost", address: "localhost:6379")),
       ("redis://10.0.0.3:6380", Expected(host: "10.0.0.3", port: 6380, address: "10.0.0.3:6380")),
       ("redis://10.0.0.3:6380/", Expected(host: "10.0.0.3", port: 6380, address: "10.0.0.3:6380")),
-      ("rediss://cache.internal/2", Expected(host: "cache.internal", database: 2, useTLS: true, address: "cache.internal:6379")),
+      (
+        "rediss://cache.internal/2",
+        Expected(host: "cache.internal", database: 2, useTLS: true, address: "cache.internal:6379")
+      ),
       ("REDISS://h:1/0", Expected(host: "h", port: 1, useTLS: true, address: "h:1")),
       ("redis://:s3cret@h", Expected(host: "h", password: "s3cret", address: "h:6379")),
-      ("redis://app:p%40ss%3Aw%2Fd@h:7000/15",
-       Expected(host: "h", port: 7000, username: "app", password: "p@ss:w/d", database: 15, address: "h:7000")),
-      ("redis://%C3%A9l%C3%A8ve:%F0%9F%94%91@h", Expected(host: "h", username: "élève", password: "🔑", address: "h:6379")),
+      (
+        "redis://app:p%40ss%3Aw%2Fd@h:7000/15",
+        Expected(
+          host: "h",
+          port: 7000,
+          username: "app",
+          password: "p@ss:w/d",
+          database: 15,
+          address: "h:7000"
+        )
+      ),
+      (
+        "redis://%C3%A9l%C3%A8ve:%F0%9F%94%91@h",
+        Expected(host: "h", username: "élève", password: "🔑", address: "h:6379")
+      ),
       ("redis://[::1]:6379/3", Expected(host: "::1", database: 3, address: "[::1]:6379")),
       ("redis://[fe80::1]", Expected(host: "fe80::1", address: "[fe80::1]:6379")),
-      ("redis://u:p@[2001:db8::7]:6390", Expected(host: "2001:db8::7", port: 6390, username: "u", password: "p", address: "[2001:db8::7]:6390")),
-    ])
+      (
+        "redis://u:p@[2001:db8::7]:6390",
+        Expected(
+          host: "2001:db8::7",
+          port: 6390,
+          username: "u",
+          password: "p",
+          address: "[2001:db8::7]:6390"
+        )
+      ),
+    ]
+  )
   func goodURLs(url: String, expected: Expected) throws {
     let configuration = try RedisConfiguration(url: url)
     #expect(configuration.host == expected.host)
@@ -57,17 +82,27 @@ struct RedisConfigurationTests {
       ("redis://h/1/2", "redis URL database \"1/2\" is not a number in 0...2147483647"),
       ("redis://h/-1", "redis URL database \"-1\" is not a number in 0...2147483647"),
       ("redis://h?db=1", "redis URL has a query or fragment (\"?db=1\"); none is supported"),
-      ("redis://user@h", "redis URL user \"user\" has no password; write user:password@ (or :password@ for the default user)"),
+      (
+        "redis://user@h",
+        "redis URL user \"user\" has no password; write user:password@ (or :password@ for the default user)"
+      ),
       ("redis://user:@h", "redis URL password is empty; leave out user:password@ for no AUTH"),
       ("redis://:p%zz@h", "redis URL password has a % not followed by two hex digits"),
       ("redis://:p%4@h", "redis URL password has a % not followed by two hex digits"),
       ("redis://:%FF@h", "redis URL password is not UTF-8 once percent-decoded"),
-      ("redis://::1:6379", "redis URL host \"::1:6379\" has several colons; an IPv6 address goes in brackets"),
+      (
+        "redis://::1:6379",
+        "redis URL host \"::1:6379\" has several colons; an IPv6 address goes in brackets"
+      ),
       ("redis://[::1", "redis URL IPv6 host \"[::1\" has no closing ]"),
       ("redis://[nothex]:1", "redis URL host [nothex] is not an IPv6 address"),
       ("redis://[::1]x", "redis URL has \"x\" after the IPv6 host; expected :port"),
-      ("redis://ho st", "redis URL host \"ho st\" is not a host name or address (an IPv6 address goes in brackets)"),
-    ])
+      (
+        "redis://ho st",
+        "redis URL host \"ho st\" is not a host name or address (an IPv6 address goes in brackets)"
+      ),
+    ]
+  )
   func badURLs(url: String, message: String) {
     let error = #expect(throws: RedisConfigurationError.self) { try RedisConfiguration(url: url) }
     #expect(error?.message == message)
@@ -78,7 +113,15 @@ struct RedisConfigurationTests {
     let configuration = try RedisConfiguration(url: "redis://h")
     #expect(configuration.connectTimeout == .seconds(5))
     #expect(configuration.commandTimeout == .seconds(5))
-    #expect(configuration.backoff == RedisBackoff(initial: .milliseconds(100), multiplier: 1.6, jitter: 0.2, maximum: .seconds(5)))
+    #expect(
+      configuration.backoff
+        == RedisBackoff(
+          initial: .milliseconds(100),
+          multiplier: 1.6,
+          jitter: 0.2,
+          maximum: .seconds(5)
+        )
+    )
     #expect(configuration.maximumReplyBytes == 64 << 20)
     #expect(configuration.maximumElements == 1_000_000)
     #expect(configuration.trustRootsPath == nil)

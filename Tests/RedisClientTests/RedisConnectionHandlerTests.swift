@@ -14,17 +14,27 @@ struct RedisConnectionHandlerTests {
     let channel = EmbeddedChannel()
     try channel.pipeline.syncOperations.addHandler(
       RedisConnectionHandler(
-        commandTimeout: commandTimeout, maximumReplyBytes: maximumReplyBytes, maximumElements: 1_000_000,
-        waitsForTLS: false))
+        commandTimeout: commandTimeout,
+        maximumReplyBytes: maximumReplyBytes,
+        maximumElements: 1_000_000,
+        waitsForTLS: false
+      )
+    )
     try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).wait()
     return channel
   }
 
-  private static func send(_ channel: EmbeddedChannel, _ commands: [RedisCommand]) throws -> EventLoopFuture<[RedisReply]> {
+  private static func send(
+    _ channel: EmbeddedChannel,
+    _ commands: [RedisCommand]
+  ) throws -> EventLoopFuture<[RedisReply]> {
     let promise = channel.eventLoop.makePromise(of: [RedisReply].self)
     let request = RedisRequest(
-      bytes: RedisCommandEncoder.encode(commands, allocator: channel.allocator), replyCount: commands.count,
-      name: commands.map(\.name).joined(separator: "+"), promise: promise)
+      bytes: RedisCommandEncoder.encode(commands, allocator: channel.allocator),
+      replyCount: commands.count,
+      name: commands.map(\.name).joined(separator: "+"),
+      promise: promise
+    )
     try channel.writeOutbound(RedisOutbound.request(request))
     return promise.futureResult
   }
@@ -42,7 +52,10 @@ struct RedisConnectionHandlerTests {
   func pipelinedRequestsCompleteInOrder() throws {
     let channel = try Self.makeChannel()
     let first = try Self.send(channel, [RedisCommand("GET", ["a"])])
-    let second = try Self.send(channel, [RedisCommand("SET", ["b", "1"]), RedisCommand("GET", ["b"])])
+    let second = try Self.send(
+      channel,
+      [RedisCommand("SET", ["b", "1"]), RedisCommand("GET", ["b"])]
+    )
     #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
     #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
     try channel.writeInbound(ByteBuffer(string: "$1\r\nx\r\n+OK\r\n"))
@@ -51,15 +64,22 @@ struct RedisConnectionHandlerTests {
     #expect(try second.wait() == [.status("OK"), .bulk([49])])
   }
 
-  @Test("The first request past its timeout fails with timeout and closes the connection, failing the rest")
+  @Test(
+    "The first request past its timeout fails with timeout and closes the connection, failing the rest"
+  )
   func timeoutClosesTheConnection() throws {
     let channel = try Self.makeChannel(commandTimeout: .milliseconds(300))
     let slow = try Self.send(channel, [RedisCommand("DEBUG", ["SLEEP", "2"])])
     channel.embeddedEventLoop.advanceTime(by: .milliseconds(100))
     let next = try Self.send(channel, [RedisCommand("GET", ["a"])])
     channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
-    #expect(Self.failure(of: slow) == RedisFailure(.timeout, "no reply within 300 ms (commandTimeout)"))
-    #expect(Self.failure(of: next) == RedisFailure(.connectionClosed, "connection closed after DEBUG timed out"))
+    #expect(
+      Self.failure(of: slow) == RedisFailure(.timeout, "no reply within 300 ms (commandTimeout)")
+    )
+    #expect(
+      Self.failure(of: next)
+        == RedisFailure(.connectionClosed, "connection closed after DEBUG timed out")
+    )
     #expect(!channel.isActive)
   }
 
@@ -98,6 +118,12 @@ struct RedisConnectionHandlerTests {
     handler.setOnClose { closedWith = $0 }
     try channel.writeInbound(ByteBuffer(string: "+surprise\r\n"))
     channel.embeddedEventLoop.run()
-    #expect(closedWith == RedisFailure(.protocolError, "unexpected reply status \"surprise\" with no command waiting"))
+    #expect(
+      closedWith
+        == RedisFailure(
+          .protocolError,
+          "unexpected reply status \"surprise\" with no command waiting"
+        )
+    )
   }
 }

@@ -7,7 +7,14 @@ struct RedisConnectionStateMachineTests {
   private let refused = RedisFailure(.connectionFailed, "connection refused")
 
   private func makeMachine(jitter: Double = 0) -> RedisConnectionStateMachine {
-    RedisConnectionStateMachine(backoff: RedisBackoff(initial: .milliseconds(100), multiplier: 2, jitter: jitter, maximum: .milliseconds(300)))
+    RedisConnectionStateMachine(
+      backoff: RedisBackoff(
+        initial: .milliseconds(100),
+        multiplier: 2,
+        jitter: jitter,
+        maximum: .milliseconds(300)
+      )
+    )
   }
 
   @Test("The first command connects; concurrent ones wait for that attempt")
@@ -27,7 +34,15 @@ struct RedisConnectionStateMachineTests {
     _ = machine.requestConnection(now: self.start)
     machine.connectFailed(attempt: 1, failure: self.refused, now: self.start, using: &random)
     let during = machine.requestConnection(now: self.start + .milliseconds(40))
-    #expect(during == .fail(RedisFailure(.connectionFailed, "not connected: connection refused (next attempt in 60 ms)")))
+    #expect(
+      during
+        == .fail(
+          RedisFailure(
+            .connectionFailed,
+            "not connected: connection refused (next attempt in 60 ms)"
+          )
+        )
+    )
     #expect(machine.requestConnection(now: self.start + .milliseconds(100)) == .connect(attempt: 2))
   }
 
@@ -37,14 +52,16 @@ struct RedisConnectionStateMachineTests {
     var random = SplitMix64(seed: 1)
     var now = self.start
     var waits: [Duration] = []
-    for attempt in 1...4 {
+    for attempt in 1 ... 4 {
       #expect(machine.requestConnection(now: now) == .connect(attempt: attempt))
       machine.connectFailed(attempt: attempt, failure: self.refused, now: now, using: &random)
       guard case .backingOff(let until, _) = machine.state else { return }
       waits.append(until - now)
       now = until
     }
-    #expect(waits == [.milliseconds(100), .milliseconds(200), .milliseconds(300), .milliseconds(300)])
+    #expect(
+      waits == [.milliseconds(100), .milliseconds(200), .milliseconds(300), .milliseconds(300)]
+    )
     #expect(machine.requestConnection(now: now) == .connect(attempt: 5))
     let outcome = machine.connectSucceeded(attempt: 5)
     #expect(outcome)
@@ -56,7 +73,7 @@ struct RedisConnectionStateMachineTests {
   @Test("Jitter keeps each wait within ±20% of the schedule")
   func jitterBounds() {
     var random = SplitMix64(seed: 7)
-    for _ in 0..<200 {
+    for _ in 0 ..< 200 {
       var schedule = RedisBackoffSchedule(policy: RedisBackoff())
       let first = schedule.nextDelay(using: &random)
       let second = schedule.nextDelay(using: &random)
@@ -71,9 +88,19 @@ struct RedisConnectionStateMachineTests {
     var random = SplitMix64(seed: 1)
     _ = machine.requestConnection(now: self.start)
     _ = machine.connectSucceeded(attempt: 1)
-    let outcome = machine.connectionLost(attempt: 7, failure: self.refused, now: self.start, using: &random)
+    let outcome = machine.connectionLost(
+      attempt: 7,
+      failure: self.refused,
+      now: self.start,
+      using: &random
+    )
     #expect(!outcome)
-    let lost = machine.connectionLost(attempt: 1, failure: self.refused, now: self.start, using: &random)
+    let lost = machine.connectionLost(
+      attempt: 1,
+      failure: self.refused,
+      now: self.start,
+      using: &random
+    )
     #expect(lost)
     guard case .fail(let failure) = machine.requestConnection(now: self.start) else {
       Issue.record("expected a fast failure")
@@ -89,6 +116,9 @@ struct RedisConnectionStateMachineTests {
     machine.shutDown()
     let outcome = machine.connectSucceeded(attempt: 1)
     #expect(!outcome)
-    #expect(machine.requestConnection(now: self.start) == .fail(RedisFailure(.shutdown, "the client was closed")))
+    #expect(
+      machine.requestConnection(now: self.start)
+        == .fail(RedisFailure(.shutdown, "the client was closed"))
+    )
   }
 }

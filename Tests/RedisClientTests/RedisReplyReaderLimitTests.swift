@@ -10,14 +10,19 @@ struct RedisReplyReaderLimitTests {
     reader.feed(ByteBuffer(string: "$1099511627776\r\nabc"))
     let error = #expect(throws: RedisError.self) { try reader.next() }
     #expect(error?.code == .replyTooLarge)
-    #expect(error?.message == "reply is at least 1099511627794 bytes (a bulk string of 1099511627776); limit 67108864 (maximumReplyBytes)")
+    #expect(
+      error?.message
+        == "reply is at least 1099511627794 bytes (a bulk string of 1099511627776); limit 67108864 (maximumReplyBytes)"
+    )
     #expect(reader.bufferedByteCount == 0)
   }
 
   @Test("A bulk string inside an array counts the array's bytes before it")
   func bulkInsideArrayCountsWholeReply() throws {
     let reader = makeReader(maximumReplyBytes: 100)
-    reader.feed(ByteBuffer(string: "*2\r\n$60\r\n" + String(repeating: "a", count: 60) + "\r\n$40\r\n"))
+    reader.feed(
+      ByteBuffer(string: "*2\r\n$60\r\n" + String(repeating: "a", count: 60) + "\r\n$40\r\n")
+    )
     let error = #expect(throws: RedisError.self) { try reader.next() }
     #expect(error?.code == .replyTooLarge)
     #expect(error?.message.contains("(a bulk string of 40); limit 100") == true)
@@ -34,7 +39,8 @@ struct RedisReplyReaderLimitTests {
 
   @Test(
     "An array declaring more elements than the limit fails at its header, nested or not",
-    arguments: ["*10000000\r\n", "*2\r\n:1\r\n*10000000\r\n"])
+    arguments: ["*10000000\r\n", "*2\r\n:1\r\n*10000000\r\n"]
+  )
   func tooManyElements(wire: String) throws {
     let reader = makeReader()
     reader.feed(ByteBuffer(string: wire))
@@ -49,7 +55,7 @@ struct RedisReplyReaderLimitTests {
     let reader = makeReader(maximumReplyBytes: 1000)
     reader.feed(ByteBuffer(string: "+"))
     var failure: RedisError?
-    for _ in 0..<20 {
+    for _ in 0 ..< 20 {
       reader.feed(ByteBuffer(string: String(repeating: "a", count: 100)))
       #expect(reader.bufferedByteCount <= 1000 + 100)
       do {
@@ -60,7 +66,9 @@ struct RedisReplyReaderLimitTests {
       }
     }
     #expect(failure?.code == .replyTooLarge)
-    #expect(failure?.message == "incomplete reply is already 1001 bytes; limit 1000 (maximumReplyBytes)")
+    #expect(
+      failure?.message == "incomplete reply is already 1001 bytes; limit 1000 (maximumReplyBytes)"
+    )
     #expect(reader.bufferedByteCount == 0)
   }
 
@@ -69,7 +77,7 @@ struct RedisReplyReaderLimitTests {
     let reader = makeReader(maximumReplyBytes: 4096)
     reader.feed(ByteBuffer(string: "*1000000\r\n"))
     var failure: RedisError?
-    for _ in 0..<2000 {
+    for _ in 0 ..< 2000 {
       reader.feed(ByteBuffer(string: String(repeating: ":1\r\n", count: 10)))
       #expect(reader.bufferedByteCount <= 4096 + 40)
       do {
@@ -98,7 +106,9 @@ struct RedisReplyReaderLimitTests {
     reader.feed(ByteBuffer(string: String(repeating: "*1\r\n", count: 9) + ":1\r\n"))
     let error = #expect(throws: RedisError.self) { try reader.next() }
     #expect(error?.code == .protocolError)
-    #expect(error?.message == "invalid reply: No support for nested multi bulk replies with depth > 7")
+    #expect(
+      error?.message == "invalid reply: No support for nested multi bulk replies with depth > 7"
+    )
   }
 
   @Test(
@@ -112,7 +122,8 @@ struct RedisReplyReaderLimitTests {
       ("*-2\r\n", "Multi-bulk length out of range"),
       (":12a\r\n", "Bad integer value"),
       ("*2\r\n:1\r\n!\r\n", "Protocol error, got \"!\" as reply type byte"),
-    ])
+    ]
+  )
   func malformedReplies(wire: String, rule: String) throws {
     let reader = makeReader()
     reader.feed(ByteBuffer(string: wire))
@@ -144,12 +155,12 @@ struct RedisReplyReaderLimitTests {
   func randomGarbage() throws {
     var random = SplitMix64(seed: 0x5eed)
     let alphabet = Array("+-:$*\r\n0123456789-abc".utf8) + [0, 255]
-    for _ in 0..<2000 {
+    for _ in 0 ..< 2000 {
       let reader = makeReader(maximumReplyBytes: 512, maximumElements: 64)
       var failed = false
-      for _ in 0..<8 where !failed {
-        let chunk = (0..<Int.random(in: 1...64, using: &random)).map { _ in
-          alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+      for _ in 0 ..< 8 where !failed {
+        let chunk = (0 ..< Int.random(in: 1 ... 64, using: &random)).map { _ in
+          alphabet[Int.random(in: 0 ..< alphabet.count, using: &random)]
         }
         reader.feed(ByteBuffer(bytes: chunk))
         do {

@@ -18,7 +18,8 @@ struct RedisReplyReaderTests {
       ("*0\r\n", .array([])),
       ("*3\r\n$1\r\na\r\n:1\r\n$-1\r\n", .array([.bulk([97]), .integer(1), .null])),
       ("*2\r\n*1\r\n+x\r\n*-1\r\n", .array([.array([.status("x")]), .null])),
-    ])
+    ]
+  )
   func everyReplyTypeIsRead(wire: String, expected: RedisReply) throws {
     let reader = makeReader()
     reader.feed(ByteBuffer(string: wire))
@@ -45,7 +46,12 @@ struct RedisReplyReaderTests {
       if index < wire.count - 1 {
         #expect(reply == nil, "a reply after \(index + 1) of \(wire.count) bytes")
       } else {
-        #expect(reply == .array([.bulk(Array("hello".utf8)), .array([.integer(1), .error("ERR x")]), .status("done")]))
+        #expect(
+          reply
+            == .array([
+              .bulk(Array("hello".utf8)), .array([.integer(1), .error("ERR x")]), .status("done"),
+            ])
+        )
       }
     }
     try reader.finish()
@@ -54,8 +60,10 @@ struct RedisReplyReaderTests {
   @Test("A reply split at every offset is read the same")
   func replySplitAtEveryOffset() throws {
     let wire = Array("*2\r\n$12\r\nhello\r\nworld\r\n*1\r\n:-5\r\n+next\r\n".utf8)
-    let expected: [RedisReply] = [.array([.bulk(Array("hello\r\nworld".utf8)), .array([.integer(-5)])]), .status("next")]
-    for split in 0...wire.count {
+    let expected: [RedisReply] = [
+      .array([.bulk(Array("hello\r\nworld".utf8)), .array([.integer(-5)])]), .status("next"),
+    ]
+    for split in 0 ... wire.count {
       let reader = makeReader()
       var replies: [RedisReply] = []
       for part in [wire[..<split], wire[split...]] {
@@ -70,7 +78,9 @@ struct RedisReplyReaderTests {
   @Test("Many pipelined replies in one feed come out in order")
   func pipelinedRepliesInOneFeed() throws {
     var wire = ""
-    for index in 0..<5000 { wire += index % 2 == 0 ? ":\(index)\r\n" : "$\(String(index).utf8.count)\r\n\(index)\r\n" }
+    for index in 0 ..< 5000 {
+      wire += index % 2 == 0 ? ":\(index)\r\n" : "$\(String(index).utf8.count)\r\n\(index)\r\n"
+    }
     let reader = makeReader()
     reader.feed(ByteBuffer(string: wire))
     var replies: [RedisReply] = []
@@ -86,7 +96,7 @@ struct RedisReplyReaderTests {
     let reader = makeReader()
     reader.feed(ByteBuffer(string: String(repeating: "*1\r\n", count: 8) + ":7\r\n"))
     var expected = RedisReply.integer(7)
-    for _ in 0..<8 { expected = .array([expected]) }
+    for _ in 0 ..< 8 { expected = .array([expected]) }
     #expect(try reader.next() == expected)
   }
 
@@ -110,6 +120,9 @@ struct RedisReplyReaderTests {
 }
 
 /// A reader with the client's default limits unless told otherwise.
-func makeReader(maximumReplyBytes: Int = 64 << 20, maximumElements: Int = 1_000_000) -> RedisReplyReader {
+func makeReader(
+  maximumReplyBytes: Int = 64 << 20,
+  maximumElements: Int = 1_000_000
+) -> RedisReplyReader {
   RedisReplyReader(maximumReplyBytes: maximumReplyBytes, maximumElements: maximumElements)
 }
