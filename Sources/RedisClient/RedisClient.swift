@@ -59,6 +59,11 @@ public final class RedisClient: Sendable {
     self.state = Mutex(State(machine: RedisConnectionStateMachine(backoff: configuration.backoff)))
   }
 
+  deinit {
+    let connection = self.state.withLock { $0.connection }
+    connection?.close(RedisFailure(.shutdown, "the client was released"))
+  }
+
   /// Sends one command on the shared, pipelined command connection (connected on first use).
   ///
   /// - Parameter command: The command.
@@ -198,8 +203,9 @@ public final class RedisClient: Sendable {
         return
       }
       self.logger.info("redis connected", metadata: ["redis.address": "\(address)"])
-      connection.handler.value.setOnClose { failure in
-        self.connectionLost(attempt: attempt, connection: connection, failure: failure)
+      // Weak: the connection must not keep the client alive (its deinit closes the connection).
+      connection.handler.value.setOnClose { [weak self] failure in
+        self?.connectionLost(attempt: attempt, connection: connection, failure: failure)
       }
       promise.succeed(connection)
     case .failure(let error):

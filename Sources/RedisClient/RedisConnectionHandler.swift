@@ -123,6 +123,7 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard self.closeReason == nil else { return }  // closing: nothing more is matched
     self.reader.feed(self.unwrapInboundIn(data))
     do throws(RedisError) {
       while self.closeReason == nil, let reply = try self.reader.next() {

@@ -8,7 +8,8 @@ internal import NIOCore
 /// reports ``RedisSubscriberEvent/connected`` only once Redis confirmed them all, so a message
 /// published after that event reaches the handler. A lost connection is reported once as
 /// ``RedisSubscriberEvent/disconnected(_:)``. Messages come in Redis's order, on the
-/// connection's event loop: the handler must not block.
+/// connection's event loop: the handler must not block. Keep a reference while you want events:
+/// releasing the last one closes the subscriber.
 ///
 /// ```swift
 /// let subscriber = client.makeSubscriber { event in
@@ -38,6 +39,11 @@ public final class RedisSubscriber: Sendable {
     )
     let driver = self.driver
     eventLoop.execute { driver.value.start() }
+  }
+
+  /// Closes the connection when the last reference goes, as ``close()`` does.
+  deinit {
+    self.close()
   }
 
   /// Adds channels: when connected, sends `SUBSCRIBE` and returns once Redis confirmed each.

@@ -159,6 +159,40 @@ struct RedisClientConnectionTests {
   }
 }
 
+extension RedisClientConnectionTests {
+  @Test(
+    "A server killed with SIGKILL is noticed; the subscriber and the client come back after the restart"
+  )
+  func killedServer() async throws {
+    try await withRedisServer { redis in
+      let fast = { (configuration: inout RedisConfiguration) in
+        configuration.backoff = RedisBackoff(
+          initial: .milliseconds(50),
+          maximum: .milliseconds(200)
+        )
+      }
+      try await withClient(url: redis.url, fast) { client in
+        let log = SubscriberEventLog()
+        let subscriber = client.makeSubscriber(log.handler)
+        defer { subscriber.close() }
+        try await log.wait("connected") { $0.contains { $0.isConnected } }
+        _ = try await client.send(RedisCommand("PING"))
+        await redis.kill()
+        #expect(!redis.isRunning)
+        try await log.wait("disconnected") { $0.contains { $0.isDisconnected } }
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("PING"))
+        }
+        #expect(error?.message.hasPrefix("redis \(redis.address): PING: ") == true)
+        try await redis.restart()
+        try await log.wait("connected again") { events in events.filter(\.isConnected).count == 2 }
+        let pong = try await eventually { try await client.send(RedisCommand("PING")) }
+        #expect(pong == .status("PONG"))
+      }
+    }
+  }
+}
+
 /// What `body` returned or threw.
 func outcome(
   _ body: () async throws(RedisError) -> RedisReply
