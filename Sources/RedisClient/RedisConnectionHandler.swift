@@ -33,6 +33,8 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
   /// Why the connection closes; the first reason wins.
   private var closeReason: RedisFailure?
   private var closed = false
+  /// A flush is queued behind the writes already waiting on the event loop.
+  private var flushQueued = false
   private var onClose: ((RedisFailure) -> Void)?
   /// Receives the replies that no request waits for (pub/sub pushes).
   var pushReceiver: ((RedisReply) -> Void)?
@@ -119,6 +121,18 @@ final class RedisConnectionHandler: ChannelDuplexHandler {
       context.write(self.wrapOutboundOut(request.bytes), promise: promise)
     case .bytes(let bytes):
       context.write(self.wrapOutboundOut(bytes), promise: promise)
+    }
+  }
+
+  /// Coalesces flushes: concurrent senders each write and flush from their own thread, and the
+  /// writes already queued on the event loop go out with one flush.
+  func flush(context: ChannelHandlerContext) {
+    guard !self.flushQueued else { return }
+    self.flushQueued = true
+    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      handler.value.flushQueued = false
+      handler.value.context?.flush()
     }
   }
 

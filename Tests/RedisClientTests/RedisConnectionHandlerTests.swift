@@ -27,7 +27,7 @@ struct RedisConnectionHandlerTests {
   private static func send(
     _ channel: EmbeddedChannel,
     _ commands: [RedisCommand]
-  ) throws -> EventLoopFuture<[RedisReply]> {
+  ) -> EventLoopFuture<[RedisReply]> {
     let promise = channel.eventLoop.makePromise(of: [RedisReply].self)
     let request = RedisRequest(
       bytes: RedisCommandEncoder.encode(commands, allocator: channel.allocator),
@@ -35,7 +35,8 @@ struct RedisConnectionHandlerTests {
       name: commands.map(\.name).joined(separator: "+"),
       promise: promise
     )
-    try channel.writeOutbound(RedisOutbound.request(request))
+    // Not writeOutbound: it waits for the write, which the handler's queued flush completes later.
+    channel.writeAndFlush(RedisOutbound.request(request), promise: nil)
     return promise.futureResult
   }
 
@@ -51,12 +52,15 @@ struct RedisConnectionHandlerTests {
   @Test("Requests are written at once and completed in the order they were written")
   func pipelinedRequestsCompleteInOrder() throws {
     let channel = try Self.makeChannel()
-    let first = try Self.send(channel, [RedisCommand("GET", ["a"])])
-    let second = try Self.send(
+    let first = Self.send(channel, [RedisCommand("GET", ["a"])])
+    let second = Self.send(
       channel,
       [RedisCommand("SET", ["b", "1"]), RedisCommand("GET", ["b"])]
     )
-    #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
+    #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)  // the flush is queued behind them
+    channel.embeddedEventLoop.run()
+    let written = try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) }
+    #expect(written == "*2\r\n$3\r\nGET\r\n$1\r\na\r\n")
     #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
     try channel.writeInbound(ByteBuffer(string: "$1\r\nx\r\n+OK\r\n"))
     #expect(try first.wait() == [.bulk([120])])
@@ -69,9 +73,9 @@ struct RedisConnectionHandlerTests {
   )
   func timeoutClosesTheConnection() throws {
     let channel = try Self.makeChannel(commandTimeout: .milliseconds(300))
-    let slow = try Self.send(channel, [RedisCommand("DEBUG", ["SLEEP", "2"])])
+    let slow = Self.send(channel, [RedisCommand("DEBUG", ["SLEEP", "2"])])
     channel.embeddedEventLoop.advanceTime(by: .milliseconds(100))
-    let next = try Self.send(channel, [RedisCommand("GET", ["a"])])
+    let next = Self.send(channel, [RedisCommand("GET", ["a"])])
     channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
     #expect(
       Self.failure(of: slow) == RedisFailure(.timeout, "no reply within 300 ms (commandTimeout)")
@@ -86,8 +90,8 @@ struct RedisConnectionHandlerTests {
   @Test("An invalid reply fails its request with the rule and closes the connection")
   func invalidReplyClosesTheConnection() throws {
     let channel = try Self.makeChannel(maximumReplyBytes: 1024)
-    let first = try Self.send(channel, [RedisCommand("GET", ["big"])])
-    let second = try Self.send(channel, [RedisCommand("PING")])
+    let first = Self.send(channel, [RedisCommand("GET", ["big"])])
+    let second = Self.send(channel, [RedisCommand("PING")])
     try channel.writeInbound(ByteBuffer(string: "$1099511627776\r\n"))
     #expect(Self.failure(of: first)?.code == .replyTooLarge)
     #expect(Self.failure(of: second)?.code == .connectionClosed)
@@ -97,7 +101,7 @@ struct RedisConnectionHandlerTests {
   @Test("A connection closed inside a reply fails the request as cut short")
   func closedInsideAReply() throws {
     let channel = try Self.makeChannel()
-    let request = try Self.send(channel, [RedisCommand("LRANGE", ["l", "0", "-1"])])
+    let request = Self.send(channel, [RedisCommand("LRANGE", ["l", "0", "-1"])])
     try channel.writeInbound(ByteBuffer(string: "*3\r\n:1\r\n"))
     channel.pipeline.fireChannelInactive()
     let failure = Self.failure(of: request)
