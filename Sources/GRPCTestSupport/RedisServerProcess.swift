@@ -69,6 +69,7 @@ public final class RedisServerProcess: Sendable {
   /// Stops it with SIGTERM (SIGKILL after 5 s) and waits for the exit.
   public func stop() async {
     guard let process = self.process.withLock({ $0 }) else { return }
+    process.send(signal: SIGCONT)  // a paused server handles SIGTERM only once continued
     await process.stop(grace: .seconds(5))
   }
 
@@ -77,6 +78,17 @@ public final class RedisServerProcess: Sendable {
     guard let process = self.process.withLock({ $0 }) else { return }
     process.kill()
     _ = try? await process.waitForExit(timeout: .seconds(10))
+  }
+
+  /// Freezes it with SIGSTOP: the kernel still accepts connections, but nothing is answered
+  /// (a hung server). ``resume()`` continues it.
+  public func pause() {
+    self.process.withLock { $0 }?.send(signal: SIGSTOP)
+  }
+
+  /// Continues it after ``pause()`` with SIGCONT.
+  public func resume() {
+    self.process.withLock { $0 }?.send(signal: SIGCONT)
   }
 
   /// Starts it again on the same port with the same arguments (stopping it first if it runs),

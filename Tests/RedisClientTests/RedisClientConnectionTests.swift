@@ -193,6 +193,29 @@ extension RedisClientConnectionTests {
   }
 }
 
+extension RedisClientConnectionTests {
+  @Test("A server that accepts but does not answer fails the connect within the connect timeout")
+  func connectTimeout() async throws {
+    try await withRedisServer(arguments: ["--requirepass", "p"]) { redis in
+      let url = "redis://:p@\(redis.address)"
+      try await withClient(url: url, { $0.connectTimeout = .milliseconds(300) }) { client in
+        redis.pause()
+        defer { redis.resume() }
+        let started = ContinuousClock.now
+        let error = await #expect(throws: RedisError.self) {
+          try await client.send(RedisCommand("PING"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(1.5))
+        #expect(error?.code == .connectionFailed)
+        #expect(
+          error?.message
+            == "redis \(redis.address): PING: connect timed out after 300 ms (connectTimeout)"
+        )
+      }
+    }
+  }
+}
+
 /// What `body` returned or threw.
 func outcome(
   _ body: () async throws(RedisError) -> RedisReply
