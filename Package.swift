@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "ChatClient", targets: ["ChatClient"]),
     .library(name: "HealthService", targets: ["HealthService"]),
     .library(name: "ReflectionService", targets: ["ReflectionService"]),
+    .library(name: "RedisClient", targets: ["RedisClient"]),
     .library(name: "ChatRoomsRedis", targets: ["ChatRoomsRedis"]),
     .plugin(name: "ProtobufCodeGenPlugin", targets: ["ProtobufCodeGenPlugin"]),
   ],
@@ -45,6 +46,11 @@ let package = Package(
       name: "CProtobufC",
       pkgConfig: "libprotobuf-c",
       providers: [.apt(["libprotobuf-c-dev"])]
+    ),
+    .systemLibrary(
+      name: "CHiredis",
+      pkgConfig: "hiredis",
+      providers: [.apt(["libhiredis-dev"])]
     ),
 
     // Protobuf: the runtime generated code uses, the generator, and the build-tool plugin.
@@ -100,6 +106,8 @@ let package = Package(
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "CZlib",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ],
       exclude: ["Python"],
       swiftSettings: swiftSettings,
@@ -135,6 +143,20 @@ let package = Package(
       dependencies: ["GRPCKit"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
+    ),
+
+    // A Redis client: hiredis's RESP reader and command formatter, SwiftNIO for the sockets.
+    .target(
+      name: "RedisClient",
+      dependencies: [
+        "CHiredis",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
     ),
 
     // The client SDK and the command-line client.
@@ -228,6 +250,17 @@ let package = Package(
     .testTarget(
       name: "ChatClientTests",
       dependencies: ["ChatClient", "ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RedisClientTests",
+      dependencies: [
+        "RedisClient", "CHiredis", "GRPCTestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
