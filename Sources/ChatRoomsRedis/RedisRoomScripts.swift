@@ -5,7 +5,7 @@ import Synchronization
 /// first use and again after `NOSCRIPT`, when Redis restarted). A script runs atomically, so a
 /// room's id, its stream entry and its announcement are one step, in one order for every
 /// server.
-struct RedisRoomScripts: Sendable {
+final class RedisRoomScripts: Sendable {
   /// Appends one message. KEYS: meta, log. ARGV: channel, history size, encoded message.
   /// Returns `{epoch, seq}`. A room without meta (new, or lost when Redis restarted empty) gets
   /// a new epoch from the Redis clock in microseconds, later than any before it, and its old
@@ -29,15 +29,20 @@ struct RedisRoomScripts: Sendable {
     """
 
   /// Reads what a server's copy of a room is missing. KEYS: meta, log. ARGV: the copy's epoch
-  /// ("0" for none) and last seq. Returns `{epoch, entries}`: epoch "0" when Redis has no
-  /// history for the room; the entries after the copy's last seq when the epoch is the copy's,
-  /// every retained entry otherwise.
+  /// ("0" for none), its last seq, and the most entries to return. Returns `{epoch, seq,
+  /// entries}`: the room's epoch ("0" when Redis has no history for it) and last sequence
+  /// number, and the oldest retained entries after the copy's last seq when the epoch is the
+  /// copy's, the oldest retained entries otherwise (at most the count: a long history is read
+  /// in pages). The last sequence number tells the copy how far the room went even where the
+  /// stream retains nothing (history size 0, or entries trimmed away).
   static let read = """
-    local epoch = redis.call('HGET', KEYS[1], 'epoch') or '0'
-    if epoch == '0' then return {epoch, {}} end
+    local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
+    local epoch = meta[1] or '0'
+    if epoch == '0' then return {epoch, 0, {}} end
+    local seq = tonumber(meta[2] or '0')
     local start = '-'
     if epoch == ARGV[1] then start = string.format('%d-0', tonumber(ARGV[2]) + 1) end
-    return {epoch, redis.call('XRANGE', KEYS[2], start, '+')}
+    return {epoch, seq, redis.call('XRANGE', KEYS[2], start, '+', 'COUNT', tonumber(ARGV[3]))}
     """
 
   private let client: RedisClient

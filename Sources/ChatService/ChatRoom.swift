@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// In process, the room is the authority: ``append(_:)`` gives each message the next id. With a
 /// shared store (Redis) the room mirrors the store's order: ``deliver(_:)`` takes records in
-/// store order and reports gaps, which ``beginRepair()`` and ``finishRepair(epoch:records:)``
+/// store order and reports gaps, which ``beginRepair()`` and ``finishRepair(epoch:lastSequence:records:)``
 /// fill from the store.
 package final class ChatRoom: Sendable {
   /// The room's name.
@@ -244,10 +244,10 @@ package final class ChatRoom: Sendable {
   }
 
   /// Starts a repair unless one is running: live records are kept aside until
-  /// ``finishRepair(epoch:records:)``.
+  /// ``finishRepair(epoch:lastSequence:records:)``.
   ///
   /// - Returns: The epoch and last sequence number the room has, to fetch what follows; `nil`
-  ///   when a repair is already running or the room is closed.
+  ///   when the room is closed.
   package func beginRepair() -> (epoch: UInt64, lastSequence: UInt64)? {
     self.state.withLock { state in
       guard !state.closed else { return nil }
@@ -261,7 +261,8 @@ package final class ChatRoom: Sendable {
   package enum RepairOutcome: Sendable, Hashable {
     /// The room is in step with the store.
     case caughtUp
-    /// Records are still missing (the buffer is ahead of what was fetched): repair again.
+    /// Records are still missing (the buffer is ahead of what was fetched, or the store has
+    /// more than one read returned): repair again.
     case stillBehind
   }
 
@@ -272,15 +273,18 @@ package final class ChatRoom: Sendable {
   ///   empty) and `records` is everything it retains now: members that read event ids end with
   ///   `UNAVAILABLE` (their ids resume nothing; re-subscribing tells them with `OUT_OF_RANGE`),
   ///   the others receive the new epoch's records.
-  /// - When the first record is not the room's next one, the room fell further behind than the
-  ///   store's history: every member ends with `RESOURCE_EXHAUSTED` rather than miss messages
-  ///   silently, and the room starts again from what the store retains.
+  /// - When the store went further than it still retains (the first record is not the room's
+  ///   next one, or there is none and `lastSequence` is ahead), the room fell further behind
+  ///   than the store's history: every member ends with `RESOURCE_EXHAUSTED` rather than miss
+  ///   messages silently, and the room goes on from what the store retains. A room without
+  ///   members (one being opened) simply starts there.
   ///
   /// - Parameters:
   ///   - epoch: The store's epoch for the room; 0 when it has no history for it.
-  ///   - records: The store's records after the room's last one (all of them for a new epoch),
-  ///     in order.
-  package func finishRepair(epoch: UInt64, records: [RoomRecord]) -> RepairOutcome {
+  ///   - lastSequence: The store's last sequence number in that epoch.
+  ///   - records: The store's retained records after the room's last one (all of them for a
+  ///     new epoch), in order.
+  package func finishRepair(epoch: UInt64, lastSequence: UInt64, records: [RoomRecord]) -> RepairOutcome {
     self.state.withLock { state in
       let buffered = state.repairBuffer ?? []
       state.repairBuffer = nil
@@ -289,16 +293,9 @@ package final class ChatRoom: Sendable {
         if state.epoch != 0 || state.lastSequence != 0 { self.resetHistory(&state) }
         state.epoch = epoch
       }
-      if let first = records.first, first.id.sequence > state.lastSequence + 1 {
-        let missed = first.id.sequence - state.lastSequence - 1
-        let error = RPCError(
-          code: .resourceExhausted,
-          message: "this server fell \(missed) messages behind room \"\(self.name)\", more than its history of \(state.history.capacity); re-subscribe"
-        )
-        for member in state.members { member.end(.failure(error)) }
-        state.members.removeAll()
-        state.history.removeAll()
-        state.lastSequence = first.id.sequence - 1
+      let firstAvailable = records.first?.id.sequence ?? lastSequence + 1
+      if lastSequence > state.lastSequence, firstAvailable > state.lastSequence + 1 {
+        self.skip(to: firstAvailable - 1, &state)
       }
       for record in records where record.id.epoch == state.epoch && record.id.sequence > state.lastSequence {
         Self.apply(record, to: &state)
@@ -316,7 +313,39 @@ package final class ChatRoom: Sendable {
         }
       }
       Self.resumeDeliveryWaiters(&state)
-      return .caughtUp
+      // A long history comes in pages: more to read.
+      return epoch == state.epoch && state.lastSequence < lastSequence ? .stillBehind : .caughtUp
+    }
+  }
+
+  /// Moves the room past records it can no longer get: its members, who would miss them, end
+  /// with `RESOURCE_EXHAUSTED`.
+  private func skip(to sequence: UInt64, _ state: inout State) {
+    if !state.members.isEmpty {
+      let missed = sequence - state.lastSequence
+      let error = RPCError(
+        code: .resourceExhausted,
+        message: "this server fell \(missed) messages behind room \"\(self.name)\", more than its history of \(state.history.capacity); re-subscribe"
+      )
+      for member in state.members { member.end(.failure(error)) }
+      state.members.removeAll()
+    }
+    state.history.removeAll()
+    state.lastSequence = sequence
+  }
+
+  /// The epoch and last sequence number the room has delivered, to fetch what follows without
+  /// holding live records back (see ``finishRepair(epoch:lastSequence:records:)``); `nil` once
+  /// the room is closed.
+  package var syncPoint: (epoch: UInt64, lastSequence: UInt64)? {
+    self.state.withLock { state in state.closed ? nil : (state.epoch, state.lastSequence) }
+  }
+
+  /// True when `id` is beyond what the room has delivered: a mirror that is behind the store
+  /// (or has not learned its epoch yet) cannot tell whether the store issued it.
+  package func hasNotReached(_ id: RoomEventID) -> Bool {
+    self.state.withLock { state in
+      state.epoch == 0 || id > RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
     }
   }
 

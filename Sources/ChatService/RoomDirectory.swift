@@ -70,7 +70,8 @@ package final class RoomDirectory: Sendable {
   }
 
   /// Adds `member` to the room named `name` at `position` (see ``ChatRoom/join(_:at:)``), and
-  /// registers the call.
+  /// registers the call. With a shared store, a position this server's copy of the room has not
+  /// reached yet (an id from another server) is first caught up from the store.
   ///
   /// - Returns: The room, and the id of its last record when the member joined (`nil` while a
   ///   mirrored room has no history).
@@ -79,23 +80,61 @@ package final class RoomDirectory: Sendable {
   package func join(room name: String, member: RoomMember, at position: RoomPosition) async throws(RPCError)
     -> (room: ChatRoom, lastID: RoomEventID?)
   {
+    var caughtUp = false
     while true {
-      let outcome = try self.state.withLock {
-        (state) throws(RPCError) -> ((ChatRoom, RoomEventID?)?, Task<Void, any Error>?) in
+      let step = try self.state.withLock { (state) throws(RPCError) -> JoinStep in
         var entry = try self.entry(named: name, in: &state)
-        if let opening = entry.opening { return (nil, opening) }
-        let lastID = try entry.room.join(member, at: position)
+        if let opening = entry.opening { return .waitForOpening(opening) }
+        if !caughtUp, self.sharedStore != nil, case .after(let id) = position, entry.room.hasNotReached(id) {
+          return .catchUp(entry.room)
+        }
+        let lastID: RoomEventID?
+        do throws(RPCError) {
+          lastID = try entry.room.join(member, at: position)
+        } catch {
+          self.dropIfUnused(entry.room, &state)
+          throw error
+        }
         if entry.idle {
           entry.idle = false
           state.idleRooms -= 1
         }
         state.rooms[name] = entry
         state.calls[ObjectIdentifier(member)] = member
-        return ((entry.room, lastID), nil)
+        return .joined(entry.room, lastID)
       }
-      if let joined = outcome.0 { return joined }
-      try await Self.wait(for: outcome.1!, room: name)
+      switch step {
+      case .joined(let room, let lastID):
+        return (room, lastID)
+      case .waitForOpening(let opening):
+        try await Self.wait(for: opening, room: name)
+      case .catchUp(let room):
+        do throws(RPCError) {
+          try await self.sharedStore!.catchUp(room)
+        } catch {
+          self.state.withLock { self.dropIfUnused(room, &$0) }
+          throw error
+        }
+        caughtUp = true
+      }
     }
+  }
+
+  private enum JoinStep {
+    case joined(ChatRoom, RoomEventID?)
+    case waitForOpening(Task<Void, any Error>)
+    case catchUp(ChatRoom)
+  }
+
+  /// Drops a mirrored room that nobody joined (a join that failed), so it does not stay
+  /// subscribed in the store without members.
+  private func dropIfUnused(_ room: ChatRoom, _ state: inout State) {
+    guard let store = self.sharedStore, let entry = state.rooms[room.name], entry.room === room,
+      entry.idle, entry.opening == nil, room.memberCount == 0
+    else { return }
+    state.rooms[room.name] = nil
+    state.idleRooms -= 1
+    store.close(room)
   }
 
   /// The entry for `name`, created if needed (counted idle until a member joins).

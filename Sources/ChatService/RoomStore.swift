@@ -21,6 +21,13 @@ package protocol SharedRoomStore: Sendable {
   /// - Throws: `UNAVAILABLE` naming the store when it cannot be reached.
   func open(_ room: ChatRoom) async throws(RPCError)
 
+  /// Brings `room` up to what the store holds now: a subscriber resumes from an id that another
+  /// server gave and this one has not delivered yet (this server's copy lags, or has not seen
+  /// the room's new epoch).
+  ///
+  /// - Throws: `UNAVAILABLE` naming the store when it cannot be reached.
+  func catchUp(_ room: ChatRoom) async throws(RPCError)
+
   /// The directory dropped `room`. Called under the directory's lock, so the calls for one room
   /// name arrive in order; must not block.
   func close(_ room: ChatRoom)
