@@ -202,7 +202,7 @@ public final class RedisClient: Sendable {
         promise.fail(RedisFailure(.shutdown, "the client was closed"))
         return
       }
-      self.logger.info("redis connected", metadata: ["redis.address": "\(address)"])
+      self.logger.debug("redis connected", metadata: ["redis.address": "\(address)"])
       // Weak: the connection must not keep the client alive (its deinit closes the connection).
       connection.handler.value.setOnClose { [weak self] failure in
         self?.connectionLost(attempt: attempt, connection: connection, failure: failure)
@@ -244,7 +244,7 @@ public final class RedisClient: Sendable {
       return true
     }
     if current {
-      self.logger.info(
+      self.logger.debug(
         "redis connection lost",
         metadata: ["redis.address": "\(self.configuration.address)", "error": "\(failure.detail)"]
       )

@@ -113,7 +113,7 @@ final class RedisSubscriberDriver {
       handler.setOnClose { failure in
         driver.value.connectionLost(attempt: attempt, failure: failure)
       }
-      self.logger.info("redis subscriber connected", metadata: ["redis.address": "\(self.address)"])
+      self.logger.debug("redis subscriber connected", metadata: ["redis.address": "\(self.address)"])
       self.perform(actions)
     case .failure(let error):
       let failure =
@@ -140,7 +140,7 @@ final class RedisSubscriberDriver {
     )
     guard !actions.isEmpty else { return }
     self.connection = nil
-    self.logger.info(
+    self.logger.debug(
       "redis subscriber connection lost",
       metadata: ["redis.address": "\(self.address)", "error": "\(failure.detail)"]
     )
