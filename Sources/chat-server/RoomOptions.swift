@@ -19,15 +19,15 @@ struct RoomOptions: ParsableArguments {
       "With rediss://, trust the CA certificates in this PEM file instead of the system's.", valueName: "file"))
   var redisCa: String?
 
-  @Option(help: "Messages each room retains for RoomEvents subscribers that resume (0 keeps none).")
+  @Option(help: "Messages each room retains for RoomEvents subscribers that resume (0 keeps none; at most 1000000).")
   var historySize = 1000
 
   @Option(help: "Seconds between heartbeats (empty RoomEvents) on a quiet room's RoomEvents subscription.")
   var heartbeatInterval = 20.0
 
   func validate() throws {
-    guard (0...10_000_000).contains(self.historySize) else {
-      throw ValidationError("--history-size \(self.historySize) is not a number of messages in 0...10000000")
+    guard (0...1_000_000).contains(self.historySize) else {
+      throw ValidationError("--history-size \(self.historySize) is not a number of messages in 0...1000000")
     }
     guard self.heartbeatInterval >= 0.01, self.heartbeatInterval <= 86_400 else {
       throw ValidationError("--heartbeat-interval \(self.heartbeatInterval) is not a number of seconds in 0.01...86400")
