@@ -149,7 +149,7 @@ struct RoomEventsTests {
 
   @Test(
     "A malformed after_id gets INVALID_ARGUMENT naming the rule",
-    arguments: RoomBackendFixture.allCases, ["x", "-1", "1-", "0-1", "1-2-3", " 1-2", "18446744073709551616-1"])
+    arguments: RoomBackendFixture.allCases, ["x", "-1", "1-", "0-1", "1-2-3", "+1-2", "1-+2", " 1-2", "18446744073709551616-1"])
   func malformedAfterIDIsInvalid(backend: RoomBackendFixture, afterID: String) async throws {
     try await backend.withServer { server in
       let error = await #expect(throws: RPCError.self) {
