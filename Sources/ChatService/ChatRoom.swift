@@ -51,7 +51,7 @@ package final class ChatRoom: Sendable {
   /// record from now on.
   ///
   /// - Returns: The id of the room's last record when the member joined (the point a live
-  ///   member starts after); `nil` while a mirrored room has no history.
+  ///   member starts after); `nil` while the room has no record (subscribers are told `"0"`).
   /// - Throws: `OUT_OF_RANGE` with trailing metadata `chat-oldest-id` when `position` is an id
   ///   the room does not retain (older than its history, from another epoch, or never issued);
   ///   `UNAVAILABLE` once the room was closed.
@@ -73,7 +73,8 @@ package final class ChatRoom: Sendable {
         Self.replay(state.history.records(after: id.sequence), to: member)
       }
       if member.isOpen { state.members.append(member) }
-      return state.epoch == 0 ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
+      return state.epoch == 0 || state.lastSequence == 0
+        ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
     }
   }
 

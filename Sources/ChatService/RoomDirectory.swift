@@ -72,8 +72,8 @@ package final class RoomDirectory: Sendable {
   /// Adds `member` to the room named `name` at `position` (see ``ChatRoom/join(_:at:)``), and
   /// registers the call.
   ///
-  /// - Returns: The room, and the id of its last record when the member joined (`nil` while a
-  ///   mirrored room has no history).
+  /// - Returns: The room, and the id of its last record when the member joined (`nil` while the
+  ///   room has no record).
   /// - Throws: `OUT_OF_RANGE` for an id the room does not retain; `UNAVAILABLE` when the store
   ///   cannot open the room or the server is shutting down.
   package func join(room name: String, member: RoomMember, at position: RoomPosition) async throws(RPCError)

@@ -24,6 +24,18 @@ struct RoomEventsTests {
     }
   }
 
+  @Test("A live subscription of a room without messages names \"0\" in chat-last-id", arguments: RoomBackendFixture.allCases)
+  func liveSubscriptionOfEmptyRoomStartsAtZero(backend: RoomBackendFixture) async throws {
+    let lastID = try await backend.withServer { server in
+      try await server.subscribe("empty") { responses in
+        var events = responses.makeAsyncIterator()
+        _ = try await events.nextMessage()
+        return try await responses.headers().first(RoomEventsService.lastIDKey)
+      }
+    }
+    #expect(lastID == "0")
+  }
+
   @Test("Subscribe after \"0\" replays exactly the retained messages in order, then live ones", arguments: RoomBackendFixture.allCases)
   func fromOldestReplaysRetainedMessages(backend: RoomBackendFixture) async throws {
     try await backend.withServer(configuration: roomConfiguration(historySize: 5)) { server in
