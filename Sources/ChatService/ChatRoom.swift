@@ -23,8 +23,10 @@ package final class ChatRoom: Sendable {
     var lastSequence: UInt64 = 0
     var history: RoomHistory
     var members: [RoomMember] = []
-    /// Live records that arrived while a repair was fetching the missing ones.
+    /// Live records that arrived after a gap or while a repair was fetching the missing ones.
     var repairBuffer: [RoomRecord]?
+    /// Between ``beginRepair()`` and ``finishRepair(epoch:records:)``.
+    var repairing = false
     var closed = false
     /// Senders waiting until their own message came back from the shared store.
     var deliveryWaiters: [(id: RoomEventID, ticket: Int, continuation: UnsafeContinuation<Void, Never>)] = []
@@ -244,7 +246,8 @@ package final class ChatRoom: Sendable {
   ///   when a repair is already running or the room is closed.
   package func beginRepair() -> (epoch: UInt64, lastSequence: UInt64)? {
     self.state.withLock { state in
-      guard !state.closed else { return nil }
+      guard !state.closed, !state.repairing else { return nil }
+      state.repairing = true
       // After a gap the buffer already holds the record that revealed it.
       if state.repairBuffer == nil { state.repairBuffer = [] }
       return (state.epoch, state.lastSequence)
@@ -278,6 +281,7 @@ package final class ChatRoom: Sendable {
     self.state.withLock { state in
       let buffered = state.repairBuffer ?? []
       state.repairBuffer = nil
+      state.repairing = false
       guard !state.closed else { return .caughtUp }
       if epoch != state.epoch {
         if state.epoch != 0 || state.lastSequence != 0 { self.resetHistory(&state) }

@@ -78,6 +78,18 @@ struct ChatRoomMirrorTests {
     #expect(await drain(member) == (1 ... 6).map { "7-\($0)" })
   }
 
+  @Test("beginRepair returns nil while a repair runs, and a position again once it finished")
+  func beginRepairRefusesASecondRepair() throws {
+    let room = try self.makeMirror()
+    _ = [record(1), record(3)].map(room.deliver)
+    #expect(room.beginRepair() != nil)
+    #expect(room.beginRepair() == nil)
+    #expect(room.finishRepair(epoch: 7, records: [record(2)]) == .caughtUp)
+    let position = try #require(room.beginRepair())
+    #expect(position.lastSequence == 3)
+    #expect(room.finishRepair(epoch: 7, records: []) == .caughtUp)
+  }
+
   @Test("A new epoch ends members that read ids with UNAVAILABLE and keeps ChatStream members")
   func newEpochEndsSubscribersOnly() async throws {
     let subscriber = makeMember(readsEventIDs: true)
