@@ -17,8 +17,18 @@ func runChatClient(
   _ arguments: [String],
   timeout: Duration = .seconds(30)
 ) async throws -> CommandResult {
+  try await runBuiltProduct("chat-client", arguments, timeout: timeout)
+}
+
+/// Runs the package's executable `name` with `arguments` to its end (killed after `timeout`),
+/// standard input empty.
+func runBuiltProduct(
+  _ name: String,
+  _ arguments: [String],
+  timeout: Duration = .seconds(30)
+) async throws -> CommandResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: try builtProduct("chat-client"))
+  process.executableURL = URL(fileURLWithPath: try builtProduct(name))
   process.arguments = arguments
   process.standardInput = FileHandle.nullDevice
   let stdout = Pipe()
