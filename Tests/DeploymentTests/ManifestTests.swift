@@ -7,7 +7,8 @@ import Testing
 struct ManifestTests {
   /// Kinds of the Kubernetes API, which kubernetes-validate --strict checks against its schemas.
   static let kubernetesManifests = [
-    "deployment.yaml", "ingress.yaml", "namespace.yaml", "networkpolicy.yaml", "service.yaml",
+    "deployment-redis.yaml", "deployment.yaml", "hpa.yaml", "ingress.yaml", "namespace.yaml",
+    "networkpolicy.yaml", "pdb.yaml", "redis-secret.example.yaml", "service.yaml",
     "serviceaccount.yaml",
   ]
   /// Custom resources (GKE's BackendConfig, Cloud Run's Knative Service): kubernetes-validate
