@@ -62,6 +62,7 @@ extension ChatClient {
         let request = Chat_V1_SubscribeRequest(room: core.room, afterId: after)
         try await core.client.subscribe(request, options: core.options) { responses in
           for try await event in responses {
+            core.markJoined()  // the server queues every message from here on for this stream
             if after.isEmpty, let start = try await responses.headers().first(RoomEventsHeaders.lastID) {
               after = start  // a live subscription resumes after the point it started at
             }

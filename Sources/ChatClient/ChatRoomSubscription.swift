@@ -49,7 +49,8 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
   }
 
   /// Publishes `text` as ``user`` (`chat.v1.RoomEvents/Publish`); its copy also arrives as a
-  /// message event. Waits for a connection while the server cannot be reached.
+  /// message event. Waits until the subscription has joined the room (so a live subscription
+  /// receives its own first message), and for a connection while the server cannot be reached.
   ///
   /// - Parameter text: The message text.
   /// - Returns: The id the message was stored under.
@@ -92,6 +93,15 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
     let options: CallOptions
     private let ended = Atomic(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Sends wait until the first stream joined the room (or the subscription ended): published
+    /// earlier, a message would precede a live subscription's start and never reach it.
+    private let joined = Mutex(JoinState())
+
+    private struct JoinState {
+      var isOpen = false
+      var waiters: [Int: UnsafeContinuation<Void, Never>] = [:]
+      var nextWaiter = 0
+    }
 
     init(client: Chat_V1_RoomEvents.Client, room: String, user: String, options: CallOptions) {
       self.client = client
@@ -101,10 +111,47 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
     }
 
     func start(_ body: @escaping @Sendable (Core) async -> Void) {
-      self.task.withLock { $0 = Task { await body(self) } }
+      self.task.withLock {
+        $0 = Task {
+          await body(self)
+          self.markJoined()
+        }
+      }
+    }
+
+    /// The first stream joined the room (its first event arrived), or the subscription ended:
+    /// releases the sends waiting for it.
+    func markJoined() {
+      let waiters = self.joined.withLock { state in
+        state.isOpen = true
+        defer { state.waiters = [:] }
+        return Array(state.waiters.values)
+      }
+      for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once ``markJoined()`` was called, or when the task is cancelled.
+    private func waitUntilJoined() async {
+      let id = self.joined.withLock { state in
+        defer { state.nextWaiter += 1 }
+        return state.nextWaiter
+      }
+      await withTaskCancellationHandler {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+          let ready = self.joined.withLock { state -> Bool in
+            if state.isOpen || Task.isCancelled { return true }
+            state.waiters[id] = continuation
+            return false
+          }
+          if ready { continuation.resume() }
+        }
+      } onCancel: {
+        self.joined.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+      }
     }
 
     func publish(_ message: ChatMessage) async throws -> Chat_V1_RoomEvent {
+      await self.waitUntilJoined()
       guard !self.ended.load(ordering: .relaxed) else {
         throw RPCError(code: .cancelled, message: "the subscription has ended")
       }
@@ -114,6 +161,7 @@ public struct ChatRoomSubscription: AsyncSequence, Sendable {
 
     func cancel() {
       self.ended.store(true, ordering: .relaxed)
+      self.markJoined()
       self.events.finish(nil)
       self.task.withLock { $0?.cancel() }
     }

@@ -23,8 +23,10 @@ package final class ChatRoom: Sendable {
     var lastSequence: UInt64 = 0
     var history: RoomHistory
     var members: [RoomMember] = []
-    /// Live records that arrived while a repair was fetching the missing ones.
+    /// Live records that arrived after a gap or while a repair was fetching the missing ones.
     var repairBuffer: [RoomRecord]?
+    /// Between ``beginRepair()`` and ``finishRepair(epoch:records:)``.
+    var repairing = false
     var closed = false
     /// Senders waiting until their own message came back from the shared store.
     var deliveryWaiters: [(id: RoomEventID, ticket: Int, continuation: UnsafeContinuation<Void, Never>)] = []
@@ -51,7 +53,7 @@ package final class ChatRoom: Sendable {
   /// record from now on.
   ///
   /// - Returns: The id of the room's last record when the member joined (the point a live
-  ///   member starts after); `nil` while a mirrored room has no history.
+  ///   member starts after); `nil` while the room has no record (subscribers are told `"0"`).
   /// - Throws: `OUT_OF_RANGE` with trailing metadata `chat-oldest-id` when `position` is an id
   ///   the room does not retain (older than its history, from another epoch, or never issued);
   ///   `UNAVAILABLE` once the room was closed.
@@ -73,7 +75,8 @@ package final class ChatRoom: Sendable {
         Self.replay(state.history.records(after: id.sequence), to: member)
       }
       if member.isOpen { state.members.append(member) }
-      return state.epoch == 0 ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
+      return state.epoch == 0 || state.lastSequence == 0
+        ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
     }
   }
 
@@ -250,7 +253,8 @@ package final class ChatRoom: Sendable {
   ///   when the room is closed.
   package func beginRepair() -> (epoch: UInt64, lastSequence: UInt64)? {
     self.state.withLock { state in
-      guard !state.closed else { return nil }
+      guard !state.closed, !state.repairing else { return nil }
+      state.repairing = true
       // After a gap the buffer already holds the record that revealed it.
       if state.repairBuffer == nil { state.repairBuffer = [] }
       return (state.epoch, state.lastSequence)
@@ -288,6 +292,7 @@ package final class ChatRoom: Sendable {
     self.state.withLock { state in
       let buffered = state.repairBuffer ?? []
       state.repairBuffer = nil
+      state.repairing = false
       guard !state.closed else { return .caughtUp }
       if epoch != state.epoch {
         if state.epoch != 0 || state.lastSequence != 0 { self.resetHistory(&state) }

@@ -73,8 +73,8 @@ package final class RoomDirectory: Sendable {
   /// registers the call. With a shared store, a position this server's copy of the room has not
   /// reached yet (an id from another server) is first caught up from the store.
   ///
-  /// - Returns: The room, and the id of its last record when the member joined (`nil` while a
-  ///   mirrored room has no history).
+  /// - Returns: The room, and the id of its last record when the member joined (`nil` while the
+  ///   room has no record).
   /// - Throws: `OUT_OF_RANGE` for an id the room does not retain; `UNAVAILABLE` when the store
   ///   cannot open the room or the server is shutting down.
   package func join(room name: String, member: RoomMember, at position: RoomPosition) async throws(RPCError)

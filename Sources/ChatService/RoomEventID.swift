@@ -17,13 +17,20 @@ package struct RoomEventID: Sendable, Hashable, Comparable, CustomStringConverti
     self.sequence = sequence
   }
 
-  /// Parses `EPOCH-SEQ`; `nil` for anything else.
+  /// Parses `EPOCH-SEQ` (two decimal numbers, the epoch above 0); `nil` for anything else.
   package init?(_ text: Substring) {
-    guard let dash = text.firstIndex(of: "-"),
-      let epoch = UInt64(text[..<dash]), epoch > 0,
-      let sequence = UInt64(text[text.index(after: dash)...])
+    guard let dash = text.firstIndex(of: "-") else { return nil }
+    let (epochText, sequenceText) = (text[..<dash], text[text.index(after: dash)...])
+    // Digits only: UInt64("+1") would accept a sign.
+    guard Self.isDecimal(epochText), Self.isDecimal(sequenceText),
+      let epoch = UInt64(epochText), epoch > 0,
+      let sequence = UInt64(sequenceText)
     else { return nil }
     self.init(epoch: epoch, sequence: sequence)
+  }
+
+  private static func isDecimal(_ text: Substring) -> Bool {
+    !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains($0) }
   }
 
   package var description: String { "\(self.epoch)-\(self.sequence)" }

@@ -82,12 +82,7 @@ public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
             case .record(let record):
               try await responses.write(Chat_V1_RoomEvent(id: record.id.description, message: record.message))
             case .heartbeat:
-              do {
-      try await responses.write(Chat_V1_RoomEvent())
-    } catch {
-      self.directory.endCall(room: room, member: member)
-      throw error
-    }
+              try await responses.write(Chat_V1_RoomEvent())
             }
           }
         },

@@ -21,14 +21,14 @@ struct ChatClientProcessTests {
     #expect(echo.timestamp > 1_600_000_000_000)
   }
 
-  @Test("listen --count 2 prints two messages sent by others, in order, and exits 0")
+  @Test("listen --count 2 prints two messages sent by others, in order, with their ids, and exits 0")
   func listenPrintsMessagesOfOthers() async throws {
     let (listened, sent) = try await withChatServerProcess { server, port in
       let target = "127.0.0.1:\(port)"
       async let listened = runChatClient([
         "listen", "--target", target, "--room", "news", "--count", "2",
       ])
-      try await server.waitForMembers(1, joining: "news")
+      try await server.waitForSubscribers(1, joining: "news")
       var sent: [CommandResult] = []
       for (user, text) in [("ada", "first"), ("bob", "second")] {
         sent.append(
@@ -43,18 +43,20 @@ struct ChatClientProcessTests {
     #expect(listened.status == .exited(0), "\(listened.standardError)")
     let lines = try listened.outputLines.map(chatLine)
     #expect(lines.map { "\($0.user): \($0.message)" } == ["ada: first", "bob: second"])
+    #expect(lines.allSatisfy { $0.id != nil })
+    #expect(Set(lines.map(\.id)).count == 2)
     #expect(
       lines.map(\.timestamp) == sent.compactMap { try? chatLine($0.standardOutput).timestamp }
     )
   }
 
-  @Test("A closed port fails with one line naming UNAVAILABLE and the address")
+  @Test("A closed port fails with one line naming UNAVAILABLE and the address, exit 78")
   func closedPortFails() async throws {
     let port = try await withChatServer { port in port }  // free once the server stopped
     let result = try await runChatClient([
       "send", "--target", "127.0.0.1:\(port)", "--user", "ada", "hi",
     ])
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(78))
     #expect(result.standardOutput.isEmpty)
     #expect(result.errorLines.count == 1, "\(result.standardError)")
     #expect(
@@ -65,17 +67,20 @@ struct ChatClientProcessTests {
   }
 
   @Test(
-    "An invalid room fails with one INVALID_ARGUMENT line",
-    arguments: [["send", "--user", "ada", "hi"], ["listen"], ["chat", "--user", "ada"]]
+    "An invalid room fails with one INVALID_ARGUMENT line naming where the room came from, exit 67",
+    arguments: [
+      (["send", "--user", "ada", "hi"], "chat-room"), (["chat", "--user", "ada"], "chat-room"),
+      (["listen"], "room"), (["publish", "--user", "ada", "hi"], "room"),
+    ]
   )
-  func invalidRoomFails(command: [String]) async throws {
+  func invalidRoomFails(command: [String], source: String) async throws {
     let result = try await withChatServerProcess { _, port in
       try await runChatClient(command + ["--target", "127.0.0.1:\(port)", "--room", "no/slashes"])
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(67))
     #expect(result.standardOutput.isEmpty)
     #expect(
-      result.standardError == "chat-client: INVALID_ARGUMENT: chat-room \"no/slashes\" is invalid: "
+      result.standardError == "chat-client: INVALID_ARGUMENT: \(source) \"no/slashes\" is invalid: "
         + "it must be 1-64 characters of A-Z a-z 0-9 . _ -\n"
     )
   }
@@ -89,7 +94,7 @@ struct ChatClientProcessTests {
           String(repeating: "x", count: 4097),
         ])
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(67))
     #expect(
       result.standardError == "chat-client: INVALID_ARGUMENT: message is 4097 bytes; limit 4096\n"
     )
@@ -104,7 +109,7 @@ struct ChatClientProcessTests {
           "hi",
         ])
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(67))
     #expect(result.standardError == "chat-client: INVALID_ARGUMENT: user is 65 bytes; limit 64\n")
   }
 
@@ -115,7 +120,7 @@ struct ChatClientProcessTests {
         "send", "--target", "127.0.0.1:\(port)", "--user", "ada", "--timeout", "0.3", "hi",
       ])
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(68))
     #expect(result.errorLines.count == 1)
     #expect(
       result.standardError.hasPrefix("chat-client: DEADLINE_EXCEEDED: "),
@@ -190,7 +195,7 @@ struct ChatClientProcessTests {
             ])
           }
         }
-        try await server.waitForMembers(listeners, joining: "crowd")
+        try await server.waitForSubscribers(listeners, joining: "crowd")
         let sent = try await runChatClient([
           "send", "--target", target, "--room", "crowd", "--user", "ada", "all",
         ])
@@ -201,10 +206,15 @@ struct ChatClientProcessTests {
     }
     #expect(sent.status == .exited(0))
     #expect(results.count == listeners)
+    let echo = try chatLine(sent.standardOutput)
+    var ids: Set<String?> = []
     for result in results {
       #expect(result.status == .exited(0), "\(result.standardError)")
-      #expect(result.standardOutput == sent.standardOutput)
+      let line = try chatLine(result.standardOutput)
+      #expect([line.user, line.message, "\(line.timestamp)"] == [echo.user, echo.message, "\(echo.timestamp)"])
+      ids.insert(line.id)
     }
+    #expect(ids.count == 1 && ids.first! != nil)
   }
 
   @Test("chat sends input lines, prints the room's messages, and exits 0 at end of input")
@@ -238,7 +248,7 @@ struct ChatClientProcessTests {
     #expect(status == .exited(0))
   }
 
-  @Test("listen ends with one UNAVAILABLE line when chat-server shuts down")
+  @Test("listen ends with one UNAVAILABLE line, exit 78, when chat-server shuts down")
   func listenReportsShutdown() async throws {
     let result = try await withChatServerProcess(arguments: ["--grace-period", "0.2"]) {
       server,
@@ -246,11 +256,11 @@ struct ChatClientProcessTests {
       async let listened = runChatClient([
         "listen", "--target", "127.0.0.1:\(port)", "--room", "closing",
       ])
-      try await server.waitForMembers(1, joining: "closing")
+      try await server.waitForSubscribers(1, joining: "closing")
       server.terminate()
       return try await listened
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(78))
     #expect(result.errorLines.count == 1)
     // "the server is shutting down" when the status arrives before the connection closes,
     // "the connection to the server closed" otherwise: both UNAVAILABLE.

@@ -28,7 +28,7 @@ struct ChatClientTLSTests {
         "send", "--target", "127.0.0.1:\(port)", "--ca", pki.path("ca.pem"), "--user", "ada", "hi",
       ])
     }
-    #expect(result.status == .exited(1))
+    #expect(result.status == .exited(78))
     #expect(result.errorLines.count == 1, "\(result.standardError)")
     #expect(result.standardError.contains("UNAVAILABLE"), "\(result.standardError)")
     #expect(result.standardError.contains("CERTIFICATE_REQUIRED"), "\(result.standardError)")

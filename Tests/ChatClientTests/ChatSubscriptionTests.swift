@@ -21,24 +21,21 @@ extension ChatRoomSubscription.AsyncIterator {
 
 @Suite("ChatClient room subscription", .timeLimit(.minutes(2)))
 struct ChatSubscriptionTests {
-  @Test("A subscription yields the room's messages, its own sends included")
+  @Test("A subscription yields the room's messages with their ids, its own sends included")
   func subscriptionYieldsMessages() async throws {
-    let events = try await withChatServer { port in
+    let (events, sentID) = try await withChatServer { port in
       try await withClient(port: port) { client in
         let subscription = client.subscribe(room: "ops", user: "ada")
         defer { subscription.cancel() }
         var iterator = subscription.makeAsyncIterator()
-        try await subscription.send("hello")
+        let sentID = try await subscription.send("hello")
         let first = try await iterator.nextEvent()
-        _ = try await client.send("hi ada", as: "bob", room: "ops", timeout: .seconds(10))
-        return [first, try await iterator.nextEvent()]
+        let published = try await client.publish("hi ada", as: "bob", room: "ops", timeout: .seconds(10))
+        return ([first, try await iterator.nextEvent(), .message(published.message!, id: published.id)], sentID)
       }
     }
-    #expect(
-      events == [
-        .message(ChatMessage(user: "ada", message: "hello", timestamp: fixedTime)),
-        .message(ChatMessage(user: "bob", message: "hi ada", timestamp: fixedTime)),
-      ])
+    #expect(events[0] == .message(ChatMessage(user: "ada", message: "hello", timestamp: fixedTime), id: sentID))
+    #expect(events[1] == events[2])
   }
 
   @Test("A subscription to an invalid room ends with INVALID_ARGUMENT, without retrying")
@@ -68,40 +65,36 @@ struct ChatSubscriptionTests {
     #expect(ended)
   }
 
-  @Test("A subscription re-joins after an in-process server restart and reports the gap")
-  func subscriptionSurvivesInProcessRestart() async throws {
+  @Test("After an in-process server restart (history lost) a subscription yields one OUT_OF_RANGE gap, then continues")
+  func subscriptionReportsGapAfterInProcessRestart() async throws {
     let port = try await LoopbackPort.unused()
-    var server = try await RunningTestServer.start(port: port, services: [ChatRoomService()])
+    var server = try await RunningTestServer.start(port: port, services: chatServices())
     let client = try ChatClient(target: "127.0.0.1:\(port)")
     defer { client.close() }
     let subscription = client.subscribe(room: "ops", user: "watcher", backoff: fastRejoin)
     defer { subscription.cancel() }
     var events = subscription.makeAsyncIterator()
-    try await subscription.send("first join")
-    guard case .message(let before) = try await events.nextEvent() else {
-      Issue.record("expected the first join's echo")
-      return
-    }
+    let beforeID = try await subscription.send("before")
+    _ = try await events.nextEvent()
     await server.stop()  // ends the open stream when the grace period is over
-    server = try await RunningTestServer.start(port: port, services: [ChatRoomService()])
+    server = try await RunningTestServer.start(port: port, services: chatServices())
     defer { Task { [server] in await server.stop() } }
     let gapEvent = try await events.nextEvent()
-    try await subscription.send("second join")  // our own echo proves membership
-    let rejoined = try await events.nextEvent()
-    _ = try await client.send("after", as: "ada", room: "ops", timeout: .seconds(10))
+    let afterID = try await subscription.send("after")
     let after = try await events.nextEvent()
-    guard case .reconnected(let gap) = gapEvent else {
-      Issue.record("expected a reconnected event, got \(gapEvent)")
+
+    guard case .gap(let gap) = gapEvent else {
+      Issue.record("expected a gap, got \(gapEvent)")
       return
     }
-    #expect(gap.reason.code == .unavailable)
-    #expect(gap.lastMessageTimestamp == before.timestamp)
-    #expect(gap.attempts >= 1)
-    guard case .message(let second) = rejoined, case .message(let message) = after else {
-      Issue.record("expected messages, got \(rejoined) and \(after)")
+    #expect(gap.reason.code == .outOfRange)
+    #expect(gap.lastEventID == beforeID)
+    #expect(gap.oldestRetainedID == "")
+    guard case .message(let message, let id) = after else {
+      Issue.record("expected a message, got \(after)")
       return
     }
-    #expect(second.message == "second join")
     #expect(message.message == "after")
+    #expect(id == afterID)
   }
 }

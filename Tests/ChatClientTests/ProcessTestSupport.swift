@@ -17,8 +17,18 @@ func runChatClient(
   _ arguments: [String],
   timeout: Duration = .seconds(30)
 ) async throws -> CommandResult {
+  try await runBuiltProduct("chat-client", arguments, timeout: timeout)
+}
+
+/// Runs the package's executable `name` with `arguments` to its end (killed after `timeout`),
+/// standard input empty.
+func runBuiltProduct(
+  _ name: String,
+  _ arguments: [String],
+  timeout: Duration = .seconds(30)
+) async throws -> CommandResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: try builtProduct("chat-client"))
+  process.executableURL = URL(fileURLWithPath: try builtProduct(name))
   process.arguments = arguments
   process.standardInput = FileHandle.nullDevice
   let stdout = Pipe()
@@ -83,30 +93,45 @@ func withChatServerProcess<Result: Sendable>(
 }
 
 extension ExternalProcess {
-  /// Waits until chat-server logged `count` more members joining `room`.
+  /// Waits until chat-server logged `count` more ChatStream members joining `room`.
   func waitForMembers(
     _ count: Int,
     joining room: String,
     timeout: Duration = .seconds(30)
   ) async throws {
+    try await self.waitForJoins(count, event: "member joined", room: room, timeout: timeout)
+  }
+
+  /// Waits until chat-server logged `count` more RoomEvents subscribers (`chat-client listen`)
+  /// joining `room`.
+  func waitForSubscribers(
+    _ count: Int,
+    joining room: String,
+    timeout: Duration = .seconds(30)
+  ) async throws {
+    try await self.waitForJoins(count, event: "subscriber joined", room: room, timeout: timeout)
+  }
+
+  private func waitForJoins(_ count: Int, event: String, room: String, timeout: Duration) async throws {
     for _ in 0 ..< count {
       _ = try await self.waitForJSONObject(timeout: timeout) { line in
-        line["event"] as? String == "member joined" && line["chat.room"] as? String == room
+        line["event"] as? String == event && line["chat.room"] as? String == room
       }
     }
   }
 }
 
-/// Parses a line of chat-client output: `{"message":…,"timestamp":…,"user":…}`.
-func chatLine(_ line: String) throws -> (user: String, message: String, timestamp: Int64) {
+/// Parses a line of chat-client output: `{"message":…,"timestamp":…,"user":…}`, with `"id"`
+/// first from `listen` and `publish`.
+func chatLine(_ line: String) throws -> (id: String?, user: String, message: String, timestamp: Int64) {
   guard
     let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-    object.count == 3,
+    object.count == (object["id"] == nil ? 3 : 4),
     let user = object["user"] as? String,
     let message = object["message"] as? String,
     let timestamp = (object["timestamp"] as? NSNumber)?.int64Value
   else {
     throw RPCError(code: .internal, message: "not a chat message line: \(line)")
   }
-  return (user, message, timestamp)
+  return (object["id"] as? String, user, message, timestamp)
 }

@@ -9,7 +9,8 @@ import Logging
 /// A fixed server clock, so stamped timestamps can be compared.
 let fixedTime: Int64 = 1_700_000_000_123
 
-/// Serves a ``ChatRoomService`` with the fixed clock on a free loopback port for `body`.
+/// Serves a ``ChatRoomService`` and its `chat.v1.RoomEvents` with the fixed clock on a free
+/// loopback port for `body`.
 func withChatServer<Result: Sendable>(
   maximumMessageBytes: Int = 4096,
   _ body: (Int) async throws -> Result
@@ -17,10 +18,17 @@ func withChatServer<Result: Sendable>(
   var configuration = ChatServiceConfiguration()
   configuration.currentTimeMilliseconds = { fixedTime }
   configuration.maximumMessageBytes = maximumMessageBytes
-  return try await withTestServer(services: [ChatRoomService(configuration: configuration)]) {
-    port in
+  return try await withTestServer(services: chatServices(configuration)) { port in
     try await body(port)
   }
+}
+
+/// A fresh ``ChatRoomService`` and its `roomEvents`, as chat-server registers them.
+func chatServices(_ configuration: ChatServiceConfiguration = ChatServiceConfiguration())
+  -> [any RegistrableRPCService]
+{
+  let service = ChatRoomService(configuration: configuration)
+  return [service, service.roomEvents]
 }
 
 /// Serves `services` on `127.0.0.1:port` (0 for a free port) for `body`, then shuts down and

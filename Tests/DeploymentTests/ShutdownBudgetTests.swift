@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The Deployment's shutdown timings fit together: the kubelet must not SIGKILL chat-server
+/// Each Deployment's shutdown timings fit together: the kubelet must not SIGKILL chat-server
 /// while it drains.
 @Suite("Deployment shutdown budget")
 struct ShutdownBudgetTests {
@@ -10,25 +10,22 @@ struct ShutdownBudgetTests {
   static let drainMargin = 1.0 + 2 * 5.0
 
   @Test(
-    "terminationGracePeriodSeconds covers the preStop pause, --grace-period and the final close"
+    "terminationGracePeriodSeconds covers the preStop pause, --grace-period and the final close",
+    arguments: DeploymentFiles.deployments
   )
-  func terminationGraceCoversDrain() throws {
-    let text = try String(
-      contentsOf: RepositoryLayout.k8s.appendingPathComponent("deployment.yaml"),
-      encoding: .utf8
-    )
-    let termination = try #require(Self.number(after: "terminationGracePeriodSeconds: ", in: text))
+  func terminationGraceCoversDrain(file: String) async throws {
+    let manifests = try await K8sManifests.load()
+    let pod = try manifests.document(file).podSpec
+    let server = pod.container("chat-server")
+    let termination = try #require(pod["terminationGracePeriodSeconds"].int, "\(file)")
     let grace = try #require(
-      Self.number(after: "--grace-period=", in: text),
-      "chat-server has no --grace-period"
+      server.argument("--grace-period").flatMap { Double($0) },
+      "\(file): chat-server has no --grace-period"
     )
-    let preStop = try #require(Self.number(after: "sleep:\n                seconds: ", in: text))
-    #expect(preStop + grace + Self.drainMargin <= termination)
-  }
-
-  /// The number that follows the first occurrence of `prefix`.
-  private static func number(after prefix: String, in text: String) -> Double? {
-    guard let range = text.range(of: prefix) else { return nil }
-    return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    let preStop = try #require(
+      server["lifecycle"]["preStop"]["sleep"]["seconds"].int,
+      "\(file): no preStop sleep"
+    )
+    #expect(Double(preStop) + grace + Self.drainMargin <= Double(termination), "\(file)")
   }
 }

@@ -5,7 +5,9 @@ BackendConfig, Cloud Run's serving.knative.dev Service) it only warns and passes
 declarative file is no Kubernetes resource at all. This script validates each document of the
 given files against the matching JSON Schema in this folder (strict: unknown fields are errors).
 The pod part of a Cloud Run service is also validated as a Kubernetes PodSpec with
-kubernetes-validate --strict. A document with no schema here is an error, never a pass.
+kubernetes-validate --strict, the JSON of its run.googleapis.com/network-interfaces annotation
+against the schema's definitions/networkInterfaces, and its volume mounts must name its volumes.
+A document with no schema here is an error, never a pass.
 
 Usage: python3 k8s/schemas/validate.py FILE...   (exit 0 when every document passes)
 Needs: the PyPI packages kubernetes-validate (which brings jsonschema and PyYAML).
@@ -44,6 +46,30 @@ def check_pod_part(document):
     kubernetes_validate.validate(pod, KUBERNETES_VERSION, strict=True)
 
 
+def check_knative_references(document, schema):
+    """What a JSON Schema cannot say about a Cloud Run service: the JSON inside the
+    run.googleapis.com/network-interfaces annotation, and volume mounts naming declared volumes."""
+    failures = []
+    template = document["spec"]["template"]
+    annotations = template.get("metadata", {}).get("annotations", {})
+    interfaces = annotations.get("run.googleapis.com/network-interfaces")
+    if interfaces is not None:
+        try:
+            decoded = json.loads(interfaces)
+        except ValueError as error:
+            failures.append("run.googleapis.com/network-interfaces is not JSON: %s" % error)
+        else:
+            validator = jsonschema.Draft7Validator(schema["definitions"]["networkInterfaces"])
+            for error in validator.iter_errors(decoded):
+                failures.append("run.googleapis.com/network-interfaces: %s" % error.message)
+    volumes = {v["name"] for v in template["spec"].get("volumes", [])}
+    for container in template["spec"]["containers"]:
+        for mount in container.get("volumeMounts", []):
+            if mount["name"] not in volumes:
+                failures.append("volumeMounts: no volume named %s" % mount["name"])
+    return failures
+
+
 def check(path):
     failures = []
     with open(path) as file:
@@ -69,6 +95,8 @@ def check(path):
                 check_pod_part(document)
             except kubernetes_validate.ValidationError as error:
                 failures.append("%s[%d]: pod part: %s" % (path, index, error.message))
+            for failure in check_knative_references(document, schema):
+                failures.append("%s[%d]: %s" % (path, index, failure))
         if len(failures) == failures_before:
             print("%s[%d]: passed %s" % (path, index, name))
     return failures
