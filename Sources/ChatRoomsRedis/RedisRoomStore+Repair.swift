@@ -39,9 +39,10 @@ extension RedisRoomStore {
   func repairUntilCaughtUp(_ name: String) async throws(RedisError) {
     while true {
       guard let room = self.state.withLock({ $0.stopped ? nil : $0.rooms[name]?.room }) else { return }
-      guard let (epoch, last) = room.beginRepair() else { return }
-      let read = try await self.read(room: name, epoch: epoch, lastSequence: last)
-      let outcome = room.finishRepair(epoch: read.epoch, lastSequence: read.lastSequence, records: read.records)
+      guard let start = room.beginRepair() else { return }
+      let read = try await self.read(room: name, after: start)
+      let outcome = room.finishRepair(
+        from: start, epoch: read.epoch, lastSequence: read.lastSequence, records: read.records)
       let again = self.state.withLock { state -> Bool in
         guard var sync = state.rooms[name], sync.room === room else { return false }
         let again = sync.repairAgain || outcome == .stillBehind
@@ -58,11 +59,12 @@ extension RedisRoomStore {
   /// subscriber resumes from an id this server has not delivered yet). Hands over to a
   /// background repair when the room still lags without progress.
   func readUntilCaughtUp(_ room: ChatRoom) async throws(RedisError) {
-    while let (epoch, last) = room.syncPoint {
-      let read = try await self.read(room: room.name, epoch: epoch, lastSequence: last)
-      let outcome = room.finishRepair(epoch: read.epoch, lastSequence: read.lastSequence, records: read.records)
+    while let start = room.syncPoint {
+      let read = try await self.read(room: room.name, after: start)
+      let outcome = room.finishRepair(
+        from: start, epoch: read.epoch, lastSequence: read.lastSequence, records: read.records)
       guard outcome == .stillBehind else { return }
-      if let now = room.syncPoint, now == (epoch, last) {
+      if room.syncPoint == start {
         self.repair(room.name)
         return
       }
@@ -70,14 +72,15 @@ extension RedisRoomStore {
   }
 
   /// The room's epoch and last sequence number in Redis, and the first page of what its stream
-  /// holds after `lastSequence` (from its oldest entry for another epoch).
-  func read(room name: String, epoch: UInt64, lastSequence: UInt64) async throws(RedisError)
+  /// holds after `start` (from its oldest entry for another epoch).
+  func read(room name: String, after start: RoomSyncPoint) async throws(RedisError)
     -> (epoch: UInt64, lastSequence: UInt64, records: [RoomRecord])
   {
     let reply = try await self.scripts.run(
       RedisRoomScripts.read, keys: [self.keys.meta(name), self.keys.log(name)],
       arguments: [
-        RedisArgument(String(epoch)), RedisArgument(String(lastSequence)), RedisArgument(Self.readPage),
+        RedisArgument(String(start.epoch)), RedisArgument(String(start.lastSequence)),
+        RedisArgument(Self.readPage),
       ])
     guard let parts = reply.array, parts.count == 3, let epochText = parts[0].string,
       let storeEpoch = UInt64(epochText), let storeLast = parts[1].integer, storeLast >= 0,

@@ -59,7 +59,7 @@ struct ChatRoomMirrorTests {
     _ = [record(1), record(4), record(5)].map(room.deliver)
     let position = try #require(room.beginRepair())
     #expect(position.epoch == 7 && position.lastSequence == 1)
-    #expect(room.finishRepair(epoch: 7, records: [record(2), record(3), record(4)]) == .caughtUp)
+    #expect(room.finishRepair(from: position, epoch: 7, lastSequence: 5, records: [record(2), record(3), record(4)]) == .caughtUp)
     #expect(room.deliver(record(6)) == .delivered)
     #expect(await drain(member) == (1 ... 6).map { "7-\($0)" })
   }
@@ -69,25 +69,70 @@ struct ChatRoomMirrorTests {
     let member = makeMember()
     let room = try self.makeMirror(member: member)
     _ = [record(1), record(5)].map(room.deliver)
-    _ = room.beginRepair()
-    #expect(room.finishRepair(epoch: 7, records: [record(2), record(3)]) == .stillBehind)
+    let first = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: first, epoch: 7, lastSequence: 5, records: [record(2), record(3)]) == .stillBehind)
     #expect(room.deliver(record(6)) == .buffered)
     let position = try #require(room.beginRepair())
     #expect(position.lastSequence == 3)
-    #expect(room.finishRepair(epoch: 7, records: [record(4), record(5)]) == .caughtUp)
+    #expect(room.finishRepair(from: position, epoch: 7, lastSequence: 6, records: [record(4), record(5)]) == .caughtUp)
     #expect(await drain(member) == (1 ... 6).map { "7-\($0)" })
   }
 
-  @Test("beginRepair returns nil while a repair runs, and a position again once it finished")
-  func beginRepairRefusesASecondRepair() throws {
-    let room = try self.makeMirror()
+  @Test("A read that started before the room moved to another epoch is not applied")
+  func staleReadIsNotApplied() async throws {
+    let member = makeMember()
+    let room = try self.makeMirror(member: member)
+    _ = [record(1), record(2)].map(room.deliver)
+    let early = try #require(room.beginRepair())
+    let late = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: late, epoch: 8, lastSequence: 1, records: [record(1, epoch: 8)]) == .caughtUp)
+    #expect(room.finishRepair(from: early, epoch: 7, lastSequence: 2, records: []) == .stillBehind)
+    #expect(room.syncPoint == RoomSyncPoint(epoch: 8, lastSequence: 1))
+    #expect(await drain(member) == ["7-1", "7-2", "8-1"])
+  }
+
+  @Test("Concurrent reads of one epoch apply each record once")
+  func concurrentReadsApplyOnce() async throws {
+    let member = makeMember()
+    let room = try self.makeMirror(member: member)
+    _ = [record(1), record(4)].map(room.deliver)
+    let first = try #require(room.beginRepair())
+    let second = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: second, epoch: 7, lastSequence: 4, records: [record(2), record(3), record(4)]) == .caughtUp)
+    #expect(room.finishRepair(from: first, epoch: 7, lastSequence: 4, records: [record(2), record(3), record(4)]) == .caughtUp)
+    #expect(await drain(member) == (1 ... 4).map { "7-\($0)" })
+  }
+
+  @Test("A long history is read in pages: a partial page asks for the next")
+  func partialPageIsStillBehind() async throws {
+    let member = makeMember()
+    let room = try self.makeMirror(member: member)
+    let start = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: start, epoch: 7, lastSequence: 4, records: [record(1), record(2)]) == .stillBehind)
+    let next = try #require(room.beginRepair())
+    #expect(next.lastSequence == 2)
+    #expect(room.finishRepair(from: next, epoch: 7, lastSequence: 4, records: [record(3), record(4)]) == .caughtUp)
+    #expect(await drain(member) == (1 ... 4).map { "7-\($0)" })
+  }
+
+  @Test("A store ahead with nothing retained to fill the gap ends the members, which cannot get what they missed")
+  func storeAheadWithoutRecordsEndsMembers() async throws {
+    let member = makeMember()
+    let room = try self.makeMirror(historySize: 0, member: member)
     _ = [record(1), record(3)].map(room.deliver)
-    #expect(room.beginRepair() != nil)
-    #expect(room.beginRepair() == nil)
-    #expect(room.finishRepair(epoch: 7, records: [record(2)]) == .caughtUp)
-    let position = try #require(room.beginRepair())
-    #expect(position.lastSequence == 3)
-    #expect(room.finishRepair(epoch: 7, records: []) == .caughtUp)
+    let start = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: start, epoch: 7, lastSequence: 3, records: []) == .caughtUp)
+    #expect(await endCode(of: member) == .resourceExhausted)
+    #expect(room.syncPoint == RoomSyncPoint(epoch: 7, lastSequence: 3))
+  }
+
+  @Test("A room being opened starts at what the store retains, without ending anyone")
+  func openingStartsAtRetained() throws {
+    let room = ChatRoom(name: "opening", historySize: 3, epoch: 0)
+    let start = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: start, epoch: 7, lastSequence: 9, records: [record(7), record(8), record(9)]) == .caughtUp)
+    let late = makeMember(readsEventIDs: true)
+    #expect(try room.join(late, at: .after(RoomEventID(epoch: 7, sequence: 6))) == RoomEventID(epoch: 7, sequence: 9))
   }
 
   @Test("A new epoch ends members that read ids with UNAVAILABLE and keeps ChatStream members")
@@ -97,8 +142,8 @@ struct ChatRoomMirrorTests {
     let room = try self.makeMirror(member: subscriber)
     try room.join(streamMember, at: .live)
     _ = [record(1), record(2)].map(room.deliver)
-    _ = room.beginRepair()
-    #expect(room.finishRepair(epoch: 8, records: [record(1, epoch: 8)]) == .caughtUp)
+    let start = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: start, epoch: 8, lastSequence: 1, records: [record(1, epoch: 8)]) == .caughtUp)
     #expect(await endCode(of: subscriber) == .unavailable)
     #expect(room.memberCount == 1)
     #expect(await drain(streamMember) == ["7-1", "7-2", "8-1"])
@@ -116,8 +161,8 @@ struct ChatRoomMirrorTests {
     let room = try self.makeMirror(historySize: 3, member: subscriber)
     try room.join(streamMember, at: .live)
     _ = [record(1), record(10)].map(room.deliver)
-    _ = room.beginRepair()
-    #expect(room.finishRepair(epoch: 7, records: [record(8), record(9), record(10)]) == .caughtUp)
+    let start = try #require(room.beginRepair())
+    #expect(room.finishRepair(from: start, epoch: 7, lastSequence: 10, records: [record(8), record(9), record(10)]) == .caughtUp)
     #expect(await endCode(of: subscriber) == .resourceExhausted)
     #expect(await endCode(of: streamMember) == .resourceExhausted)
     let late = makeMember(readsEventIDs: true)
@@ -151,8 +196,8 @@ struct ChatRoomMirrorTests {
     let waiter = Task { await room.waitForDelivery(of: RoomEventID(epoch: 7, sequence: 2)) }
     switch end {
     case .newEpoch:
-      _ = room.beginRepair()
-      _ = room.finishRepair(epoch: 8, records: [])
+      let start = try #require(room.beginRepair())
+      _ = room.finishRepair(from: start, epoch: 8, lastSequence: 0, records: [])
     case .close:
       room.close(RPCError(code: .unavailable, message: "closing"))
     case .cancel:

@@ -24,16 +24,46 @@ struct RoomEventsTests {
     }
   }
 
-  @Test("A live subscription of a room without messages names \"0\" in chat-last-id", arguments: RoomBackendFixture.allCases)
-  func liveSubscriptionOfEmptyRoomStartsAtZero(backend: RoomBackendFixture) async throws {
-    let lastID = try await backend.withServer { server in
-      try await server.subscribe("empty") { responses in
+  @Test(
+    "A live subscription of a room without messages names its start in chat-last-id, and resuming there misses nothing",
+    arguments: RoomBackendFixture.allCases)
+  func liveSubscriptionOfEmptyRoomNamesItsStart(backend: RoomBackendFixture) async throws {
+    try await backend.withServer { server in
+      let lastID = try await server.subscribe("empty") { responses in
         var events = responses.makeAsyncIterator()
         _ = try await events.nextMessage()
         return try await responses.headers().first(RoomEventsService.lastIDKey)
       }
+      // "0" where the room has no epoch yet (a shared store that never stored a message for
+      // it); EPOCH-0 where it has one, so that a resume after trimming reports the gap.
+      let start = try #require(lastID)
+      #expect(start == "0" || start.hasSuffix("-0"), "\(start)")
+      let ids = try await server.publish(3, to: "empty")
+      let resumed = try await server.subscribe("empty", after: start) { responses in
+        var events = responses.makeAsyncIterator()
+        return try await events.nextRecords(3)
+      }
+      #expect(resumed.map(\.id) == ids)
     }
-    #expect(lastID == "0")
+  }
+
+  @Test("A resume from the start of an empty room is OUT_OF_RANGE once the history moved past it")
+  func resumeFromEmptyRoomStartAfterTrimmingIsOutOfRange() async throws {
+    try await RoomBackendFixture.inProcess.withServer(configuration: roomConfiguration(historySize: 2)) { server in
+      let start = try await server.subscribe("trimmed") { responses in
+        var events = responses.makeAsyncIterator()
+        _ = try await events.nextMessage()
+        return try await responses.headers().first(RoomEventsService.lastIDKey)
+      }
+      _ = try await server.publish(3, to: "trimmed")
+      let error = await #expect(throws: RPCError.self) {
+        try await server.subscribe("trimmed", after: try #require(start)) { responses in
+          var events = responses.makeAsyncIterator()
+          _ = try await events.nextRecords(1)
+        }
+      }
+      #expect(error?.code == .outOfRange)
+    }
   }
 
   @Test("Subscribe after \"0\" replays exactly the retained messages in order, then live ones", arguments: RoomBackendFixture.allCases)
