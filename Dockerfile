@@ -11,11 +11,12 @@
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 FROM ${SWIFT_IMAGE} AS build
 
-# nghttp2's headers (the CNGHTTP2 system library target) and pkg-config to find them; the
-# manifest also declares libprotobuf-c's target (used by tests and benchmarks only).
+# nghttp2's and hiredis's headers (the CNGHTTP2 and CHiredis system library targets; hiredis
+# parses and formats Redis's protocol for rooms shared through Redis), zlib's, and pkg-config
+# to find them; the manifest also declares libprotobuf-c's target (tests and benchmarks only).
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       libnghttp2-dev libprotobuf-c-dev pkg-config \
+       libnghttp2-dev libhiredis-dev zlib1g-dev libprotobuf-c-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -37,12 +38,13 @@ RUN swift build -c release --product chat-server --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/chat-server" \
        /out/usr/local/bin/chat-server
 
-# Runtime stage: nghttp2's shared library and the C++ runtime that the static Swift runtime uses.
+# Runtime stage: the shared libraries of nghttp2, hiredis and zlib, and the C++ runtime that the
+# static Swift runtime uses; ca-certificates for rediss:// to a Redis with a public CA.
 FROM debian:bookworm-slim
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       libnghttp2-14 libstdc++6 ca-certificates tzdata \
+       libnghttp2-14 libhiredis0.14 zlib1g libstdc++6 ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 COPY --from=build /out/ /
