@@ -13,7 +13,12 @@ import NIOPosix
 ///
 /// ```
 /// chat-load --target 127.0.0.1:50051 --mode stream --conns 4 --streams 16 --duration 5
+/// chat-load --target 127.0.0.1:50051,127.0.0.1:50052 --mode fanout --conns 2   # listeners on two replicas
 /// ```
+///
+/// Beyond chatload: `--target` takes a comma-separated list, and connection `c` goes to target
+/// `c % count`, so a fanout's listeners spread over several replicas sharing rooms (the sender
+/// stays on connection 0, the first target).
 @main
 struct ChatLoadCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -21,7 +26,8 @@ struct ChatLoadCommand: AsyncParsableCommand {
     abstract: "ChatService/ChatStream load client (chatload's flags); prints one JSON line."
   )
 
-  @Option(help: "The server, HOST:PORT.") var target: String
+  @Option(help: "The server, HOST:PORT; a comma-separated list spreads the connections over them.")
+  var target: String
   @Option(help: "pingpong | stream | fanout") var mode: LoadMode = .pingpong
   @Option(help: "Connections (HTTP/2 connections, one transport each).") var conns: Int = 1
   @Option(help: "Streams per connection (pingpong, stream).") var streams: Int = 1
@@ -54,21 +60,25 @@ struct ChatLoadCommand: AsyncParsableCommand {
       throw ValidationError("--warmup, --payload and --threads must not be negative")
     }
     if self.mode == .fanout && self.listeners < 1 { throw ValidationError("--listeners must be positive") }
-    _ = try self.hostAndPort()
+    _ = try self.endpoints()
   }
 
-  private func hostAndPort() throws -> (host: String, port: Int) {
-    guard let colon = self.target.lastIndex(of: ":"),
-      let port = Int(self.target[self.target.index(after: colon)...]), (1...65535).contains(port)
-    else { throw ValidationError("--target must be HOST:PORT, not \(self.target)") }
-    var host = String(self.target[..<colon])
-    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    return (host, port)
+  /// The `--target` list as hosts and ports.
+  private func endpoints() throws -> [(host: String, port: Int)] {
+    try self.target.split(separator: ",").map { target in
+      guard let colon = target.lastIndex(of: ":"),
+        let port = Int(target[target.index(after: colon)...]), (1...65535).contains(port)
+      else { throw ValidationError("--target must be HOST:PORT[,HOST:PORT...], not \(self.target)") }
+      var host = String(target[..<colon])
+      if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+      return (host, port)
+    }
   }
 
   private func runLoad() async -> Never {
-    guard let endpoint = try? self.hostAndPort() else { LoadDiagnostics.fail("bad --target \(self.target)") }
-    let (host, port) = endpoint
+    guard let endpoints = try? self.endpoints(), !endpoints.isEmpty else {
+      LoadDiagnostics.fail("bad --target \(self.target)")
+    }
     let window = self.mode == .stream ? self.window : 1
     let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let threads = min(self.threads > 0 ? self.threads : max(1, min(self.conns, cpus)), self.conns)
@@ -80,6 +90,7 @@ struct ChatLoadCommand: AsyncParsableCommand {
     var configuration = NGHTTP2ClientConfiguration()
     configuration.connectTimeout = .seconds(5)
     let clients = (0..<self.conns).map { connection in
+      let (host, port) = endpoints[connection % endpoints.count]
       let transport = NGHTTP2ClientTransport(
         host: host, port: port, configuration: configuration, eventLoopGroup: loops[connection % threads])
       return ChatService.Client(wrapping: GRPCClient(transport: transport))
