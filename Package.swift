@@ -239,7 +239,10 @@ let package = Package(
     ),
     .testTarget(
       name: "ChatServiceTests",
-      dependencies: ["ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      dependencies: [
+        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
