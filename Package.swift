@@ -267,6 +267,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "ChatRoomsRedisTests",
+      dependencies: [
+        "ChatClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "RedisClient", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "DeploymentTests",
       dependencies: ["GRPCTestSupport"],
       swiftSettings: swiftSettings
