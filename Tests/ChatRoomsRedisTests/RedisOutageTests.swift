@@ -23,6 +23,7 @@ extension RedisReplicaTests {
               for subscription in subscriptions { subscription.stop() }
             }
             for subscription in subscriptions { try await subscription.waitUntilJoined() }
+            for watch in watches { try await watch.waitUntilStarted() }
             let log = PublishLog()
             let stop = Gate()
             async let publishing: Void = log.publish(with: clients[0], to: room, pause: .milliseconds(10), until: stop)
@@ -90,6 +91,7 @@ extension RedisReplicaTests {
 
             let watches = replicas.map { HealthWatch("ChatService", on: $0) }
             defer { for watch in watches { watch.stop() } }
+            for watch in watches { try await watch.waitUntilStarted() }
             try await redis.restart()  // no persistence: it comes back empty
             for watch in watches {
               try await watch.wait(for: "NOT_SERVING, then SERVING") { $0.contains(.notServing) && $0.last == .serving }

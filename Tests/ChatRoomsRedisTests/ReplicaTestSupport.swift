@@ -154,6 +154,11 @@ final class HealthWatch: Sendable {
   /// Everything reported so far.
   var reported: [ServingStatus] { self.statuses.withLock { $0 } }
 
+  /// Waits until the watch reported the current status: later changes are seen from here on.
+  func waitUntilStarted() async throws {
+    try await self.wait(for: "a first status") { !$0.isEmpty }
+  }
+
   /// Waits until the statuses reported so far satisfy `condition`; fails after `timeout`.
   func wait(
     for what: String, timeout: Duration = .seconds(60), until condition: ([ServingStatus]) -> Bool
