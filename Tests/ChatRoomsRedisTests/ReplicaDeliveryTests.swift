@@ -56,7 +56,7 @@ extension RedisReplicaTests {
               #expect(try strictlyIncreasing(ids))
               #expect(ids == subscribers[0].compactMap(\.id))
               // Each Publish reply named the id the subscribers received the message under.
-              let idByText = Dictionary(uniqueKeysWithValues: messages.map { ("\($0.user):\($0.text)", $0.id) })
+              let idByText = Dictionary(messages.map { ("\($0.user):\($0.text)", $0.id) }) { first, _ in first }
               #expect(published.allSatisfy { idByText["publisher:\($0.message?.message ?? "")"] == $0.id })
             }
           }
@@ -76,9 +76,8 @@ extension RedisReplicaTests {
                 + replicas.flatMap { ["--target", $0.address] })
             try await withExternalProcess(python) { python in
               // The first heartbeat of each subscription: all three are in the room.
-              var lines: [[String: Any]] = []
-              while lines.count < 3 {
-                lines.append(try await python.waitForJSONObject(timeout: .seconds(60)) { $0["event"] as? String == "subscribed" })
+              for _ in 0 ..< 3 {
+                _ = try await python.waitForJSONObject(timeout: .seconds(60)) { $0["event"] as? String == "subscribed" }
               }
               let acknowledged = try await withThrowingTaskGroup(of: [SeenMessage].self) { group in
                 for index in 0 ..< 2 { group.addTask { try await Self.send(as: "member\(index)", with: clients[index], to: room) } }
