@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 extension RedisReplicaTests {
-  @Suite("Replicas across a Redis outage, a Redis that lost its data, and a replica left behind")
+  @Suite("Replicas across a Redis outage, a Redis that lost its data, and missed announcements")
   struct RedisOutageTests {
     @Test(
       "Redis stopped and restarted with its AOF: sends fail with UNAVAILABLE naming Redis meanwhile, health follows, and every acknowledged message reaches open subscribers on both replicas once, in order"
@@ -117,65 +117,118 @@ extension RedisReplicaTests {
     }
 
     @Test(
+      "A replica whose pub/sub missed messages its history still holds delivers them to every local member once, in order, and nobody is ended"
+    )
+    func replicaWithinItsHistoryCatchesUp() async throws {
+      let room = "caught-up"
+      try await Self.withReplicaBehindProxy(historySize: 1000) { clients, b, missAnnouncements in
+        let memberJoined = Gate()
+        async let member = Self.member(of: room, with: clients[1], joined: memberJoined, until: "live")
+        await memberJoined.wait()
+        let subscription = clients[1].subscribe(room: room, user: "reader", backoff: fastRejoin)
+        let stream = SubscriptionLog(clients[1], room: room)
+        defer {
+          subscription.cancel()
+          stream.stop()
+        }
+        try await b.waitForJoins(members: 1, subscribers: 2, room: room)
+        var published: [Chat_V1_RoomEvent] = []
+        for index in 1 ... 2 { published.append(try await clients[0].publish("before\(index)", as: "ada", room: room, timeout: .seconds(10))) }
+        _ = try await subscription.events(untilID: try #require(published.last?.id))
+        published += try await missAnnouncements(room)
+        published.append(try await clients[0].publish("live", as: "ada", room: room, timeout: .seconds(10)))
+
+        let events = try await subscription.events(untilID: try #require(published.last?.id))
+        try await stream.wait(forID: try #require(published.last?.id))
+        let memberOutcome = await member
+
+        let texts = published.compactMap(\.message?.message)
+        #expect(events.allSatisfy { $0.gap == nil }, "\(events)")
+        #expect(events.compactMap(\.id) == published[2...].map(\.id))
+        #expect(stream.messages.compactMap(\.id) == published.map(\.id))
+        #expect(stream.ending == nil, "the subscription on B ended: \(stream.ending ?? "")")
+        #expect(memberOutcome.messages == texts)
+        if case .failure(let error) = memberOutcome.result { Issue.record("the ChatStream member on B ended: \(error)") }
+      }
+    }
+
+    @Test(
       "A replica whose pub/sub fell further behind than the history ends its ChatStream members with RESOURCE_EXHAUSTED, and its SDK subscription resumes with one gap"
     )
     func replicaBehindItsHistoryEndsLocalMembers() async throws {
       let room = "behind"
+      try await Self.withReplicaBehindProxy(historySize: 3) { clients, b, missAnnouncements in
+        let memberJoined = Gate()
+        async let member = Self.member(of: room, with: clients[1], joined: memberJoined)
+        await memberJoined.wait()
+        let subscription = clients[1].subscribe(room: room, user: "reader", backoff: fastRejoin)
+        defer { subscription.cancel() }
+        try await b.waitForJoins(members: 1, subscribers: 1, room: room)
+        var published: [Chat_V1_RoomEvent] = []
+        for index in 1 ... 2 { published.append(try await clients[0].publish("before\(index)", as: "ada", room: room, timeout: .seconds(10))) }
+        let before = try await subscription.events(untilID: try #require(published.last?.id))
+        published += try await missAnnouncements(room)
+
+        let memberOutcome = await member
+        let after = try await subscription.events(untilID: try #require(published.last?.id))
+        let live = try await clients[0].publish("live", as: "ada", room: room, timeout: .seconds(10))
+        let liveEvents = try await subscription.events(untilID: live.id)
+
+        #expect(before.compactMap(\.message?.message) == ["before1", "before2"])
+        guard case .failure(let error as RPCError) = memberOutcome.result else {
+          Issue.record("the ChatStream member on B did not end with an error: \(memberOutcome)")
+          return
+        }
+        #expect(error.code == .resourceExhausted, "\(error)")
+        #expect(
+          error.message == "this server fell 10 messages behind room \"behind\", more than its history of 3 (7 no longer retained); re-subscribe")
+        #expect(memberOutcome.messages == ["before1", "before2"])
+        try #require(after.count == 4, "\(after)")
+        let gap = try #require(after[0].gap, "\(after[0])")
+        #expect(gap.reason.code == .outOfRange)
+        #expect(gap.lastEventID == published[1].id)
+        #expect(gap.oldestRetainedID == published[9].id)
+        #expect(after.dropFirst().compactMap(\.id) == published[9...].map(\.id))
+        #expect(liveEvents.compactMap(\.id) == [live.id])
+      }
+    }
+
+    /// Makes ten messages pass replica B's pub/sub: published on A into a room, returned.
+    typealias MissAnnouncements = @Sendable (_ room: String) async throws -> [Chat_V1_RoomEvent]
+
+    /// Runs `body` with SDK clients of replicas A and B (`--history-size historySize`), replica
+    /// B, which reaches Redis through a `tcp_proxy.py`, and a function that freezes the proxy
+    /// (B's pub/sub connection stays up but receives nothing), publishes ten messages on A, then
+    /// cuts B's connections and lets it reconnect: B has to read what it missed from the stream.
+    private static func withReplicaBehindProxy(
+      historySize: Int,
+      _ body: ([ChatClient], ChatServerReplica, MissAnnouncements) async throws -> Void
+    ) async throws {
       try await withRedisServer { redis in
-        // B reaches Redis through a proxy the test freezes and cuts; A directly.
         let proxyProcess = try ExternalProcess.python(script: "tcp_proxy.py", arguments: ["--target-port", "\(redis.port)"])
         try await withExternalProcess(proxyProcess) { proxy in
           let proxyPort = try await proxy.waitForListeningPort()
-          let a = try await ChatServerReplica.start(redisURL: redis.url, arguments: ["--history-size", "3"])
-          let b = try await ChatServerReplica.start(redisURL: "redis://127.0.0.1:\(proxyPort)", arguments: ["--history-size", "3"])
-          defer {
-            a.process.kill()
-            b.process.kill()
-          }
+          let arguments = ["--history-size", "\(historySize)"]
+          let a = try await ChatServerReplica.start(redisURL: redis.url, arguments: arguments)
+          defer { a.process.kill() }
+          let b = try await ChatServerReplica.start(redisURL: "redis://127.0.0.1:\(proxyPort)", arguments: arguments)
+          defer { b.process.kill() }
           try await a.waitForHealth()
           try await b.waitForHealth()
           try await withClients(of: [a, b]) { clients in
-            let memberJoined = Gate()
-            async let member = Self.member(of: room, with: clients[1], joined: memberJoined)
-            await memberJoined.wait()
-            let subscription = clients[1].subscribe(room: room, user: "reader", backoff: fastRejoin)
-            defer { subscription.cancel() }
-            try await b.waitForJoins(members: 1, subscribers: 1, room: room)
-            var published: [Chat_V1_RoomEvent] = []
-            for index in 1 ... 2 { published.append(try await clients[0].publish("before\(index)", as: "ada", room: room, timeout: .seconds(10))) }
-            let before = try await subscription.events(untilID: try #require(published.last?.id))
-
-            // B's pub/sub stops receiving; ten messages pass (more than its history of 3); then
-            // its connections to Redis break, and it reconnects and reads what it missed.
-            try proxy.writeToStandardInput("freeze\n")
-            _ = try await proxy.waitForJSONObject { $0["event"] as? String == "frozen" }
-            for index in 1 ... 10 { published.append(try await clients[0].publish("during\(index)", as: "ada", room: room, timeout: .seconds(10))) }
-            try proxy.writeToStandardInput("cut\n")
-            _ = try await proxy.waitForJSONObject { $0["event"] as? String == "cut" }
-            try proxy.writeToStandardInput("thaw\n")
-            _ = try await proxy.waitForJSONObject { $0["event"] as? String == "thawed" }
-
-            let memberOutcome = await member
-            let after = try await subscription.events(untilID: try #require(published.last?.id))
-            let live = try await clients[0].publish("live", as: "ada", room: room, timeout: .seconds(10))
-            let liveEvents = try await subscription.events(untilID: live.id)
-
-            #expect(before.compactMap(\.message?.message) == ["before1", "before2"])
-            guard case .failure(let error as RPCError) = memberOutcome.result else {
-              Issue.record("the ChatStream member on B did not end with an error: \(memberOutcome)")
-              return
+            try await body(clients, b) { room in
+              try proxy.writeToStandardInput("freeze\n")
+              _ = try await proxy.waitForJSONObject { $0["event"] as? String == "frozen" }
+              var missed: [Chat_V1_RoomEvent] = []
+              for index in 1 ... 10 {
+                missed.append(try await clients[0].publish("during\(index)", as: "ada", room: room, timeout: .seconds(10)))
+              }
+              try proxy.writeToStandardInput("cut\n")
+              _ = try await proxy.waitForJSONObject { $0["event"] as? String == "cut" }
+              try proxy.writeToStandardInput("thaw\n")
+              _ = try await proxy.waitForJSONObject { $0["event"] as? String == "thawed" }
+              return missed
             }
-            #expect(error.code == .resourceExhausted, "\(error)")
-            #expect(
-              error.message == "this server fell 10 messages behind room \"behind\", more than its history of 3 (7 no longer retained); re-subscribe")
-            #expect(memberOutcome.messages == ["before1", "before2"])
-            try #require(after.count == 4, "\(after)")
-            let gap = try #require(after[0].gap, "\(after[0])")
-            #expect(gap.reason.code == .outOfRange)
-            #expect(gap.lastEventID == published[1].id)
-            #expect(gap.oldestRetainedID == published[9].id)
-            #expect(after.dropFirst().compactMap(\.id) == published[9...].map(\.id))
-            #expect(liveEvents.compactMap(\.id) == [live.id])
           }
         }
       }
@@ -188,14 +241,19 @@ extension RedisReplicaTests {
     }
 
     /// A ChatStream member of `room` that only listens (its sending side stays open), until its
-    /// call ends; opens `joined` once it is in the room.
-    private static func member(of room: String, with client: ChatClient, joined: Gate) async -> MemberOutcome {
+    /// call ends or the message `last` arrived; opens `joined` once it is in the room.
+    private static func member(
+      of room: String, with client: ChatClient, joined: Gate, until last: String? = nil
+    ) async -> MemberOutcome {
       let messages = Mutex<[String]>([])
       do {
         try await client.withRoom(room, user: "member", timeout: .seconds(120)) { session in
           // A member from the start of the call; the server logs its join.
           joined.open()
-          for try await message in session.messages { messages.withLock { $0.append(message.message) } }
+          for try await message in session.messages {
+            messages.withLock { $0.append(message.message) }
+            if message.message == last { return }
+          }
         }
         return MemberOutcome(messages: messages.withLock { $0 }, result: .success(()))
       } catch {
