@@ -239,7 +239,10 @@ let package = Package(
     ),
     .testTarget(
       name: "ChatServiceTests",
-      dependencies: ["ChatService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
+      dependencies: [
+        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -259,6 +262,14 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ChatRoomsRedisTests",
+      dependencies: [
+        "ChatClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "RedisClient", "GRPCTestSupport",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings

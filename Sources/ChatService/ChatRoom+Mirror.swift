@@ -182,7 +182,7 @@ extension ChatRoom {
       }
       let firstAvailable = records.first?.id.sequence ?? lastSequence + 1
       if lastSequence > state.lastSequence, firstAvailable > state.lastSequence + 1 {
-        self.skip(to: firstAvailable - 1, &state)
+        self.skip(to: firstAvailable - 1, storeLastSequence: lastSequence, &state)
       }
       for record in records where record.id.epoch == state.epoch && record.id.sequence > state.lastSequence {
         Self.apply(record, to: &state)
@@ -206,13 +206,15 @@ extension ChatRoom {
   }
 
   /// Moves the room past records it can no longer get: its members, who would miss them, end
-  /// with `RESOURCE_EXHAUSTED`.
-  private func skip(to sequence: UInt64, _ state: inout State) {
+  /// with `RESOURCE_EXHAUSTED` saying how far behind the server was (the store's last sequence
+  /// number against the room's) and how many of those the store no longer retains.
+  private func skip(to sequence: UInt64, storeLastSequence: UInt64, _ state: inout State) {
     if !state.members.isEmpty {
-      let missed = sequence - state.lastSequence
+      let behind = storeLastSequence - state.lastSequence
+      let lost = sequence - state.lastSequence
       let error = RPCError(
         code: .resourceExhausted,
-        message: "this server fell \(missed) messages behind room \"\(self.name)\", more than its history of \(state.history.capacity); re-subscribe"
+        message: "this server fell \(behind) messages behind room \"\(self.name)\", more than its history of \(state.history.capacity) (\(lost) no longer retained); re-subscribe"
       )
       for member in state.members { member.end(.failure(error)) }
       state.members.removeAll()

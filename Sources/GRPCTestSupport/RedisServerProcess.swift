@@ -153,15 +153,17 @@ public final class RedisServerProcess: Sendable {
 /// Runs `body` with a new `redis-server`, then stops it whether `body` returned or threw.
 ///
 /// - Parameters:
+///   - port: The port; a free one when `nil`.
 ///   - arguments: Extra `redis-server` arguments.
 ///   - body: What to do while it runs.
 /// - Returns: What `body` returned.
 /// - Throws: What starting the server or `body` threw.
 public func withRedisServer<Result: Sendable>(
+  port: Int? = nil,
   arguments: [String] = [],
   _ body: (RedisServerProcess) async throws -> Result
 ) async throws -> Result {
-  let server = try await RedisServerProcess.start(arguments: arguments)
+  let server = try await RedisServerProcess.start(port: port, arguments: arguments)
   do {
     let result = try await body(server)
     await server.stop()

@@ -1,20 +1,23 @@
 import ChatAPI
+import ChatRoomsRedis
 import ChatService
 import GRPCKit
 import GRPCKitNGHTTP2
 import GRPCTestSupport
+import Logging
+import RedisClient
 import Testing
 
 /// Where the rooms under test live. Room tests take `arguments: RoomBackendFixture.allCases`, so
 /// each runs once per backend, against the same ChatStream and RoomEvents API.
 ///
-/// Adding a backend is one case here: `.redis` gets a branch in ``withBackend(_:)`` that starts
-/// a `redis-server` on a free port (an ``ExternalProcess``), makes the store on it and calls
-/// `body` with `ChatRoomBackend.redis(store)`, then stops the process; and an answer in
-/// ``evictsIdleRooms``. Every test that takes `allCases` then runs against it too.
+/// Adding a backend is one case here, a branch in ``withBackend(configuration:_:)`` and an
+/// answer in ``evictsIdleRooms``. Every test that takes `allCases` then runs against it too.
 enum RoomBackendFixture: String, CaseIterable, Sendable, CustomTestStringConvertible {
   /// Rooms in the server process (`ChatRoomBackend.inProcess`).
   case inProcess
+  /// Rooms in a `redis-server` of the test's own (`ChatRoomBackend.redis`), one server on it.
+  case redis
 
   var testDescription: String { self.rawValue }
 
@@ -23,15 +26,53 @@ enum RoomBackendFixture: String, CaseIterable, Sendable, CustomTestStringConvert
   var evictsIdleRooms: Bool {
     switch self {
     case .inProcess: return true
+    case .redis: return false
     }
   }
 
-  /// Runs `body` with a fresh backend of this kind, then releases it.
-  func withBackend<Result: Sendable>(_ body: (ChatRoomBackend) async throws -> Result) async throws -> Result {
+  /// Runs `body` with a fresh backend of this kind for a service with `configuration`, then
+  /// releases it.
+  ///
+  /// `.redis` starts a `redis-server` on a free loopback port, makes a ``RedisRoomStore`` on it
+  /// with the configuration's history size, starts it and waits until it reports itself
+  /// available (as chat-server's health does), and shuts the store down and stops the server
+  /// afterwards.
+  func withBackend<Result: Sendable>(
+    configuration: ChatServiceConfiguration,
+    _ body: (ChatRoomBackend) async throws -> Result
+  ) async throws -> Result {
     switch self {
     case .inProcess:
       return try await body(.inProcess)
+    case .redis:
+      return try await withRedisServer { redis in
+        let client = RedisClient(configuration: try RedisConfiguration(url: redis.url), logger: quietLogger)
+        let store = RedisRoomStore(client: client, historySize: configuration.historySize, logger: quietLogger)
+        do {
+          try await Self.startAndWaitUntilAvailable(store, address: redis.address)
+          let result = try await body(.redis(store))
+          await store.shutdown()
+          return result
+        } catch {
+          await store.shutdown()
+          throw error
+        }
+      }
     }
+  }
+
+  /// Starts `store` and returns once it reports itself available (its pub/sub connection up and
+  /// a command answered); fails after 30 s.
+  private static func startAndWaitUntilAvailable(_ store: RedisRoomStore, address: String) async throws {
+    let (reports, reporter) = AsyncStream.makeStream(of: Bool.self)
+    store.start { available in reporter.yield(available) }
+    let timeout = Task {
+      try await Task.sleep(for: .seconds(30))
+      reporter.finish()
+    }
+    defer { timeout.cancel() }
+    for await available in reports where available { return }
+    throw RPCError(code: .deadlineExceeded, message: "the room store on redis \(address) did not become available within 30 s")
   }
 
   /// Serves `ChatService` and `chat.v1.RoomEvents` of one ``ChatRoomService`` on this backend on
@@ -48,7 +89,7 @@ enum RoomBackendFixture: String, CaseIterable, Sendable, CustomTestStringConvert
     client: NGHTTP2ClientConfiguration = NGHTTP2ClientConfiguration(),
     _ body: (RoomTestServer) async throws -> Result
   ) async throws -> Result {
-    try await self.withBackend { backend in
+    try await self.withBackend(configuration: configuration) { backend in
       let service = ChatRoomService(configuration: configuration, backend: backend)
       return try await withTestServer(services: [service, service.roomEvents], configuration: transport) { port in
         let channel = NGHTTP2ClientTransport(host: "127.0.0.1", port: port, configuration: client)
@@ -62,6 +103,9 @@ enum RoomBackendFixture: String, CaseIterable, Sendable, CustomTestStringConvert
     }
   }
 }
+
+/// Drops the store's and the Redis client's logs.
+private let quietLogger = Logger(label: "room-backend-fixture", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A configuration for room tests: the fixed clock, and the given history size and heartbeat.
 func roomConfiguration(

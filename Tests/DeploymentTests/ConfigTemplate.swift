@@ -15,7 +15,7 @@ enum ConfigTemplate {
   /// - Throws: ``DeploymentTestError`` when a value is not in the file.
   static func render(
     _ file: String,
-    replacing replacements: KeyValuePairs<String, String>,
+    replacing replacements: [(value: String, replacement: String)],
     into directory: URL
   ) throws -> String {
     var text = try String(

@@ -13,13 +13,22 @@ import GRPCTestSupport
 struct NginxChain: Sendable {
   /// The running `chat-server`.
   var server: ExternalProcess
+  /// Its port on 127.0.0.1, behind both hops.
+  var serverPort: Int
   /// Where gRPC clients connect: the L7 hop, `127.0.0.1:PORT`, TLS.
   var address: String
   /// The L7 hop's self-signed certificate (PEM), for clients that verify it (name `localhost`).
   var certificate: String
 
   /// Runs `body` with the chain running, then stops everything and removes the folder.
+  ///
+  /// - Parameters:
+  ///   - serverArguments: More `chat-server` flags (`--redis-url`, `--heartbeat-interval`).
+  ///   - l7Replacements: More values of `nginx-l7.conf` to rewrite (each must be in the file).
+  ///   - body: The test.
   static func run<Result: Sendable>(
+    serverArguments: [String] = [],
+    l7Replacements: [(value: String, replacement: String)] = [],
     _ body: (NginxChain) async throws -> Result
   ) async throws -> Result {
     let nginx = try RequiredTool.nginx.path()
@@ -32,7 +41,7 @@ struct NginxChain: Sendable {
 
     let chatServer = try ExternalProcess(
       executable: try RepositoryLayout.chatServerBinary(),
-      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"]
+      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"] + serverArguments
     )
     return try await withExternalProcess(chatServer) { server in
       let serverPort = try await server.waitForListeningPort()
@@ -41,18 +50,18 @@ struct NginxChain: Sendable {
       let l4Config = try ConfigTemplate.render(
         "nginx-l4.conf",
         replacing: [
-          "listen 50052": "listen 127.0.0.1:\(l4Port)",
-          "server 127.0.0.1:50051": "server 127.0.0.1:\(serverPort)",
+          ("listen 50052", "listen 127.0.0.1:\(l4Port)"),
+          ("server 127.0.0.1:50051", "server 127.0.0.1:\(serverPort)"),
         ],
         into: directory
       )
       let l7Config = try ConfigTemplate.render(
         "nginx-l7.conf",
         replacing: [
-          "listen 8443": "listen 127.0.0.1:\(l7Port)",
-          "/etc/nginx/tls/": directory.path + "/",
-          "server 127.0.0.1:50051": "server 127.0.0.1:\(l4Port)",
-        ],
+          ("listen 8443", "listen 127.0.0.1:\(l7Port)"),
+          ("/etc/nginx/tls/", directory.path + "/"),
+          ("server 127.0.0.1:50051", "server 127.0.0.1:\(l4Port)"),
+        ] + l7Replacements,
         into: directory
       )
       let l4 = try Self.startNginx(nginx, config: l4Config, name: "l4", in: directory)
@@ -64,6 +73,7 @@ struct NginxChain: Sendable {
           return try await body(
             NginxChain(
               server: server,
+              serverPort: serverPort,
               address: "127.0.0.1:\(l7Port)",
               certificate: directory.appendingPathComponent("tls.crt").path
             )
