@@ -2,6 +2,7 @@ import Foundation
 import GRPCKit
 import GRPCKitNGHTTP2
 import GRPCTestSupport
+import NIOPosix
 import Testing
 
 /// TLS and mutual TLS between the Swift client and server, with certificates made by openssl.
@@ -177,6 +178,23 @@ struct TLSTests {
       #expect(error.code == .unavailable)
       #expect(error.message.contains("did not negotiate HTTP/2 with ALPN"), "\(error)")
     }
+  }
+
+  @Test("Against a server that accepts and never answers the TLS handshake, a call ends at its deadline", arguments: [false, true])
+  func stalledHandshakeEndsAtDeadline(waitForReady: Bool) async throws {
+    let pki = try TestCertificates.shared()
+    let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .bind(host: "127.0.0.1", port: 0).get()
+    defer { listener.close(promise: nil) }
+    let port = try #require(listener.localAddress?.port)
+    let start = ContinuousClock.now
+    let error = await #expect(throws: RPCError.self) {
+      try await withEchoClient(port: port, configuration: Self.client(pki)) { echo in
+        try await echo.get(Echo_EchoRequest(), options: CallOptions(timeout: .milliseconds(500), waitForReady: waitForReady))
+      }
+    }
+    #expect(error?.code == .deadlineExceeded, "\(String(describing: error))")
+    #expect(ContinuousClock.now - start < .seconds(5))
   }
 
   @Test("listen fails naming a certificate file that does not exist")

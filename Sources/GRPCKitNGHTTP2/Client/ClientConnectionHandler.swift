@@ -171,10 +171,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
   private func open(_ request: ClientStreamRequest) {
     guard let session = self.session, let eventLoop = self.context?.eventLoop, !self.unusable else {
-      let error = RPCError(code: .unavailable, message: "the connection is closing; retry on a new one")
-      if request.handle.retryAfterRefusal(error) { return }
-      request.handle.outbound.close(error)
-      request.responses.finish(.failure(error))
+      self.refuse(request, RPCError(code: .unavailable, message: "the connection is closing; retry on a new one"))
       return
     }
     var stream = Stream(request: request, inbound: InboundStreamFlow(maximumMessageSize: request.maximumReceiveMessageSize))
@@ -183,10 +180,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       stream.streamID = streamID
       self.keys[streamID] = request.handle.key
     } catch {
-      let failure = RPCError(code: .unavailable, message: "could not start \(request.path): \(error)")
-      if request.handle.retryAfterRefusal(failure) { return }
-      request.handle.outbound.close(failure)
-      request.responses.finish(.failure(failure))
+      self.refuse(request, RPCError(code: .unavailable, message: "could not start \(request.path): \(error)"))
       return
     }
     if let timeout = request.timeout {
@@ -243,12 +237,39 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     self.onUnusable()
   }
 
+  /// A call that never reached the wire: it moves to another connection if it can, else it
+  /// ends with `error`.
+  private func refuse(_ request: ClientStreamRequest, _ error: RPCError) {
+    if request.handle.retryAfterRefusal(error) { return }
+    Self.end(request, error)
+  }
+
+  /// Ends a call the loop never opened.
+  private static func end(_ request: ClientStreamRequest, _ error: RPCError) {
+    request.handle.outbound.close(error)
+    request.responses.finish(.failure(error))
+  }
+
   func tearDown(_ error: RPCError) {
     self.timers.cancelAll()
-    self.mailbox.close(reason: error.message)
+    let undrained = self.mailbox.close(reason: error.message)
     self.markUnusable()
     for key in Array(self.streams.keys) { self.fail(key: key, error, reset: false) }
     self.streams = [:]
     self.keys = [:]
+    // Calls posted just before the close (a TLS failure read in the same loop turn): the loop
+    // never opened them, so nothing was sent. Their writes and half-close are kept for a replay;
+    // a cancellation among them ends the call instead.
+    let cancelled = Set(undrained.compactMap { action -> Int? in
+      if case .cancel(let key) = action { return key }
+      return nil
+    })
+    for case .open(let request) in undrained {
+      if cancelled.contains(request.handle.key) {
+        Self.end(request, RPCError(code: .cancelled, message: "the call was cancelled"))
+      } else {
+        self.refuse(request, error)
+      }
+    }
   }
 }

@@ -20,17 +20,23 @@ final class ConnectionMailbox<Action: Sendable>: Sendable {
     self.eventLoop = eventLoop
   }
 
-  /// Sets the loop-side consumer; `nil` detaches it (the connection closed) and drops later posts.
-  func setDrain(_ drain: (@Sendable ([Action]) -> Void)?) {
+  /// Sets the loop-side consumer; until then posts are refused.
+  func setDrain(_ drain: @escaping @Sendable ([Action]) -> Void) {
     self.state.withLock { $0.drain = drain }
   }
 
-  /// Detaches the consumer because the connection closed; later posts are dropped, and
+  /// Detaches the consumer because the connection closed: later posts are refused, and
   /// ``closeReason`` says why (for example the TLS error), for calls that arrive too late.
-  func close(reason: String) {
+  ///
+  /// - Returns: The actions that were accepted but not drained yet. A post schedules its drain
+  ///   as a loop task, and the loop handles I/O (the read that closes the connection) before
+  ///   tasks, so these are common; the caller must end them, or their calls never end.
+  func close(reason: String) -> [Action] {
     self.state.withLock { state in
       state.drain = nil
       state.closeReason = reason
+      defer { state.actions = [] }
+      return state.actions
     }
   }
 

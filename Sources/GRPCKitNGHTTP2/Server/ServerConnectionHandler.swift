@@ -264,7 +264,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   func tearDown(reason: RPCError) {
     self.timers.cancelAll()
     self.lifecycle.closed()
-    self.mailbox?.setDrain(nil)
+    // Undrained writes and finishes belong to the streams ended below; nothing waits for them.
+    _ = self.mailbox?.close(reason: reason.message)
     self.connections.remove(self)
     let streams = self.streams
     self.streams = [:]
