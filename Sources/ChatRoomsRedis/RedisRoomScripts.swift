@@ -57,14 +57,26 @@ final class RedisRoomScripts: Sendable {
     var hash = try await self.hash(of: script, reload: false)
     for attempt in 0..<2 {
       do {
-        let command = RedisCommand(
-          "EVALSHA", [RedisArgument(hash), RedisArgument(keys.count)] + keys.map { RedisArgument($0) } + arguments)
-        return try await self.client.send(command)
+        return try await self.client.send(Self.evalsha(hash, keys: keys, arguments: arguments))
       } catch where attempt == 0 && error.code == .serverError && (error.serverMessage ?? "").hasPrefix("NOSCRIPT") {
         hash = try await self.hash(of: script, reload: true)
       }
     }
     throw RedisError(code: .serverError, message: "redis \(self.client.configuration.address): EVALSHA: NOSCRIPT after SCRIPT LOAD")
+  }
+
+  /// Writes `script`'s `EVALSHA` at once, behind everything written before it (see
+  /// ``RedisClient/submit(_:)``).
+  ///
+  /// - Returns: The pending reply; `nil` when the script is not loaded yet or no connection is
+  ///   open (use ``run(_:keys:arguments:)``, which loads and connects).
+  func submit(_ script: String, keys: [String], arguments: [RedisArgument]) -> RedisPendingReply? {
+    guard let hash = self.hashes.withLock({ $0[script] }) else { return nil }
+    return self.client.submit(Self.evalsha(hash, keys: keys, arguments: arguments))
+  }
+
+  private static func evalsha(_ hash: String, keys: [String], arguments: [RedisArgument]) -> RedisCommand {
+    RedisCommand("EVALSHA", [RedisArgument(hash), RedisArgument(keys.count)] + keys.map { RedisArgument($0) } + arguments)
   }
 
   private func hash(of script: String, reload: Bool) async throws(RedisError) -> String {

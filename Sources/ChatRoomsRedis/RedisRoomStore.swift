@@ -112,13 +112,38 @@ extension RedisRoomStore: SharedRoomStore {
     do {
       reply = try await self.scripts.run(
         RedisRoomScripts.append, keys: [self.keys.meta(name), self.keys.log(name)],
-        arguments: [
-          RedisArgument(self.keys.channel(name)), RedisArgument(self.historySize),
-          RedisArgument(message.serializedBytes()),
-        ])
+        arguments: self.appendArguments(message, room: name))
     } catch {
       throw Self.unavailable(error, "store the message")
     }
+    return try self.appendedID(reply)
+  }
+
+  package func startAppend(_ message: ChatMessage, toRoomNamed name: String) -> PendingRoomAppend? {
+    guard
+      let pending = self.scripts.submit(
+        RedisRoomScripts.append, keys: [self.keys.meta(name), self.keys.log(name)],
+        arguments: self.appendArguments(message, room: name))
+    else { return nil }
+    return PendingRoomAppend { () async throws(RPCError) -> RoomEventID in
+      let reply: RedisReply
+      do throws(RedisError) {
+        reply = try await pending.reply()
+      } catch {
+        throw Self.unavailable(error, "store the message")
+      }
+      return try self.appendedID(reply)
+    }
+  }
+
+  private func appendArguments(_ message: ChatMessage, room name: String) -> [RedisArgument] {
+    [
+      RedisArgument(self.keys.channel(name)), RedisArgument(self.historySize),
+      RedisArgument(message.serializedBytes()),
+    ]
+  }
+
+  private func appendedID(_ reply: RedisReply) throws(RPCError) -> RoomEventID {
     guard let parts = reply.array, parts.count == 2, let epochText = parts[0].string,
       let epoch = UInt64(epochText), let sequence = parts[1].integer, sequence > 0
     else {

@@ -115,19 +115,64 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     in room: ChatRoom
   ) async {
     do {
-      var lastID: RoomEventID?
-      for try await request in requests {
-        try Task.checkCancellation()
-        var message = request
-        try self.rules.admit(&message)
-        lastID = try await self.directory.append(message, to: room.name, localRoom: room)
+      if let store = self.directory.sharedStore {
+        let lastID = try await self.receive(requests, storingIn: store, room: room.name)
+        if let lastID { await room.waitForDelivery(of: lastID) }
+      } else {
+        for try await request in requests {
+          try Task.checkCancellation()
+          var message = request
+          try self.rules.admit(&message)
+          _ = room.append(message)
+        }
       }
-      if let lastID, self.directory.sharedStore != nil { await room.waitForDelivery(of: lastID) }
       self.directory.leave(room: room, member: member)
       member.finishAfterDraining()
     } catch {
       member.end(.failure(RPCError(wrapping: error)))
     }
+  }
+
+  /// How many of one sender's messages may be on their way to a shared store at once.
+  static let maximumPipelinedAppends = 64
+
+  /// Stores the call's messages in a shared store, pipelined: each append starts as its
+  /// message arrives, in the call's order, and up to ``maximumPipelinedAppends`` are waited
+  /// for later (members see a message only once the store has it, so nothing is acknowledged
+  /// early). The first failure ends the call.
+  ///
+  /// - Returns: The id of the last message stored; `nil` when the call sent none.
+  private func receive(
+    _ requests: RequestStream<ChatMessage>,
+    storingIn store: any SharedRoomStore,
+    room: String
+  ) async throws -> RoomEventID? {
+    var pending: [PendingRoomAppend] = []
+    var next = 0
+    var lastID: RoomEventID?
+    func waitForOldest() async throws(RPCError) {
+      lastID = try await pending[next].id()
+      next += 1
+      if next == pending.count {
+        pending.removeAll(keepingCapacity: true)
+        next = 0
+      }
+    }
+    for try await request in requests {
+      try Task.checkCancellation()
+      var message = request
+      try self.rules.admit(&message)
+      if pending.count - next >= Self.maximumPipelinedAppends { try await waitForOldest() }
+      if let started = store.startAppend(message, toRoomNamed: room) {
+        pending.append(started)
+      } else {
+        // No connection open: let the earlier ones finish, then wait for this one (it connects).
+        while next < pending.count { try await waitForOldest() }
+        lastID = try await store.append(message, toRoomNamed: room)
+      }
+    }
+    while next < pending.count { try await waitForOldest() }
+    return lastID
   }
 
   // MARK: Shutdown and inspection

@@ -57,14 +57,12 @@ package final class RoomDirectory: Sendable {
   /// Stores `message` as the next message of the room named `name` and delivers it to the
   /// room's members (with a shared store, once the store delivers it back).
   ///
-  /// - Parameter localRoom: The sender's room, when it is a member (saves a lookup).
   /// - Returns: The message's id, once it is stored.
   /// - Throws: `UNAVAILABLE` when the store cannot be reached or the server is shutting down.
-  package func append(_ message: ChatMessage, to name: String, localRoom: ChatRoom? = nil) async throws(RPCError)
+  package func append(_ message: ChatMessage, to name: String) async throws(RPCError)
     -> RoomEventID
   {
     if let store = self.sharedStore { return try await store.append(message, toRoomNamed: name) }
-    if let localRoom { return localRoom.append(message) }
     let room = try self.state.withLock { (state) throws(RPCError) in try self.entry(named: name, in: &state).room }
     return room.append(message)
   }

@@ -15,6 +15,13 @@ package protocol SharedRoomStore: Sendable {
   /// - Throws: `UNAVAILABLE` naming the store when it cannot be reached.
   func append(_ message: ChatMessage, toRoomNamed name: String) async throws(RPCError) -> RoomEventID
 
+  /// Starts storing `message` at once, behind every append this task started before, without
+  /// waiting for the store: a ChatStream sender's messages are pipelined in their order.
+  ///
+  /// - Returns: The append to wait for; `nil` when it cannot start at once (no connection
+  ///   open): wait for the earlier ones, then call ``append(_:toRoomNamed:)``.
+  func startAppend(_ message: ChatMessage, toRoomNamed name: String) -> PendingRoomAppend?
+
   /// Makes a new local room current before its first member joins: loads the retained history
   /// and starts delivering the room's records to it.
   ///
@@ -31,4 +38,20 @@ package protocol SharedRoomStore: Sendable {
   /// The directory dropped `room`. Called under the directory's lock, so the calls for one room
   /// name arrive in order; must not block.
   func close(_ room: ChatRoom)
+}
+
+/// An append a ``SharedRoomStore`` has started: wait for its id.
+package struct PendingRoomAppend: Sendable {
+  private let wait: @Sendable () async throws(RPCError) -> RoomEventID
+
+  package init(_ wait: @escaping @Sendable () async throws(RPCError) -> RoomEventID) {
+    self.wait = wait
+  }
+
+  /// The message's id, once it is stored.
+  ///
+  /// - Throws: `UNAVAILABLE` naming the store when it could not be stored.
+  package func id() async throws(RPCError) -> RoomEventID {
+    try await self.wait()
+  }
 }

@@ -87,6 +87,25 @@ public final class RedisClient: Sendable {
     return reply
   }
 
+  /// Writes `command` at once on the open command connection, behind every command written
+  /// before it, and returns a handle to its reply: a task that submits several commands in a
+  /// row has Redis run them in that order without waiting for each reply (pipelining from one
+  /// task, which `send` cannot give: each `send` waits for its reply).
+  ///
+  /// - Parameter command: The command.
+  /// - Returns: The pending reply; `nil` when no command connection is open right now (the
+  ///   caller should `send`, which connects).
+  public func submit(_ command: RedisCommand) -> RedisPendingReply? {
+    let connection = self.state.withLock { state -> RedisConnection? in
+      guard case .ready = state.machine.state else { return nil }
+      return state.connection
+    }
+    guard let connection else { return nil }
+    return RedisPendingReply(
+      future: connection.send([command], name: command.name), command: command.name,
+      address: self.configuration.address)
+  }
+
   /// Several commands written at once; their replies in order.
   ///
   /// - Parameter commands: The commands.

@@ -50,6 +50,23 @@ struct RedisClientCommandTests {
     }
   }
 
+  @Test("Commands submitted in a row from one task run in that order, without waiting for each reply")
+  func submittedCommandsRunInOrder() async throws {
+    try await withRedisServer { redis in
+      try await withClient(url: redis.url) { client in
+        #expect(client.submit(RedisCommand("PING")) == nil, "no connection is open before the first send")
+        _ = try await client.send(RedisCommand("PING"))
+        var pending: [RedisPendingReply] = []
+        for _ in 0 ..< 1000 {
+          pending.append(try #require(client.submit(RedisCommand("INCR", ["counter"]))))
+        }
+        var replies: [Int64] = []
+        for reply in pending { replies.append(try #require(try await reply.reply().integer)) }
+        #expect(replies == Array(1 ... 1000))
+      }
+    }
+  }
+
   @Test("An error reply throws serverError with the server's message, naming address and command")
   func errorReply() async throws {
     try await withRedisServer { redis in
