@@ -190,6 +190,9 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
   /// True once the transport reported the end (messages may still be queued).
   package var hasEnded: Bool { self.state.withLock { $0.end != nil } }
 
+  /// True while a message waits to be taken (the next `next()` will not suspend for one).
+  package var hasQueuedMessage: Bool { self.state.withLock { !$0.messages.isEmpty } }
+
   /// True once the transport reported the end and every message was taken.
   package var isDrained: Bool { self.state.withLock { $0.end != nil && $0.messages.isEmpty } }
 
