@@ -165,11 +165,10 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
       if pending.count - next >= Self.maximumPipelinedAppends { try await waitForOldest() }
       if let started = store.startAppend(message, toRoomNamed: room) {
         pending.append(started)
-        // A sender that has nothing more queued waits for its appends now, while it is idle
-        // anyway: a ping-pong sender then resumes with the reply instead of a later wake-up.
-        if !requests.buffer.hasQueuedMessage {
-          while next < pending.count { try await waitForOldest() }
-        }
+        // A sender with this one append out and nothing more queued (ping-pong) waits for it
+        // now, while idle anyway: it resumes with the reply instead of a later wake-up. A
+        // busier sender keeps reading.
+        if pending.count - next == 1, !requests.buffer.hasQueuedMessage { try await waitForOldest() }
       } else {
         // No connection open: let the earlier ones finish, then wait for this one (it connects).
         while next < pending.count { try await waitForOldest() }
