@@ -10,6 +10,7 @@ let package = Package(
   name: "swift-grpc-nghttp2",
   products: [
     .library(name: "ProtobufRuntime", targets: ["ProtobufRuntime"]),
+    .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
@@ -72,6 +73,14 @@ let package = Package(
       name: "ProtobufCodeGenPlugin",
       capability: .buildTool(),
       dependencies: ["protobuf-codegen"]
+    ),
+    // The well-known types (google/protobuf/{any,duration,...}.proto), generated once for every
+    // user's protos to import, with conveniences (Timestamp ⇄ Date, Any packing, literals).
+    .target(
+      name: "ProtobufWellKnownTypes",
+      dependencies: ["ProtobufRuntime"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
     ),
 
     // gRPC: the transport-independent core, and the nghttp2 transport over SwiftNIO.
@@ -140,7 +149,7 @@ let package = Package(
     ),
     .target(
       name: "ReflectionService",
-      dependencies: ["GRPCKit"],
+      dependencies: ["GRPCKit", "ProtobufWellKnownTypes"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
     ),
@@ -247,8 +256,12 @@ let package = Package(
     ),
     .testTarget(
       name: "StandardServicesTests",
-      dependencies: ["HealthService", "ReflectionService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
-      swiftSettings: swiftSettings
+      dependencies: [
+        "HealthService", "ReflectionService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        "ProtobufWellKnownTypes",
+      ],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
     ),
     .testTarget(
       name: "ChatClientTests",
@@ -277,6 +290,11 @@ let package = Package(
     .testTarget(
       name: "DeploymentTests",
       dependencies: ["GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ProtobufWellKnownTypesTests",
+      dependencies: ["ProtobufWellKnownTypes"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
