@@ -70,7 +70,10 @@ extension Google_Protobuf_Value: ExpressibleByDictionaryLiteral {
     self.init(structValue: Google_Protobuf_Struct(fields: Self.fields(elements)))
   }
 
-  static func fields(_ elements: [(String, Google_Protobuf_Value)]) -> [String: Google_Protobuf_Value] {
+  /// The fields of a dictionary literal, the last value of a repeated key winning.
+  static func fields(
+    _ elements: [(String, Google_Protobuf_Value)]
+  ) -> [String: Google_Protobuf_Value] {
     Dictionary(elements, uniquingKeysWith: { _, last in last })
   }
 }

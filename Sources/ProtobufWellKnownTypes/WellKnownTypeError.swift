@@ -33,6 +33,9 @@ public struct WellKnownTypeError: Error, Hashable, Sendable, CustomStringConvert
   /// The rule that was broken, with the values that broke it.
   public var message: String
 
+  /// - Parameters:
+  ///   - code: The kind of problem.
+  ///   - message: The rule that was broken, with the values that broke it.
   public init(_ code: Code, _ message: String) {
     self.code = code
     self.message = message

@@ -77,10 +77,10 @@ struct CodeGenExecutableTests {
   func wellKnownImport() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("codegen-\(UUID())")
     defer { try? FileManager.default.removeItem(at: output) }
-    let result = try Self.run([
-      "--proto-path", Self.fixtures.appendingPathComponent("good").path, "--output-dir", output.path,
-      "well_known_user.proto",
-    ])
+    let good = Self.fixtures.appendingPathComponent("good").path
+    let result = try Self.run(
+      ["--proto-path", good, "--output-dir", output.path, "well_known_user.proto"]
+    )
     #expect(result.status == 0, "stderr: \(result.standardError)")
     let swift = try String(
       contentsOf: output.appendingPathComponent("well_known_user.pb.swift"),

@@ -163,10 +163,10 @@ struct CodeGenRunnerTests {
   func wellKnownImportNeedsNoProtoPath() throws {
     let files = InMemoryFiles([
       "Protos/event.proto": """
-        syntax = "proto3";
-        import "google/protobuf/timestamp.proto";
-        message Event { google.protobuf.Timestamp at = 1; }
-        """
+      syntax = "proto3";
+      import "google/protobuf/timestamp.proto";
+      message Event { google.protobuf.Timestamp at = 1; }
+      """
     ])
     let result = Self.run(
       ["--proto-path", "Protos", "--output-dir", "out", "event.proto"],

@@ -89,6 +89,9 @@ struct AnyTests {
     let inner = Google_Protobuf_Any(packing: Self.timestamp)
     let outer = Google_Protobuf_Any(packing: inner)
     #expect(outer.typeUrl == "type.googleapis.com/google.protobuf.Any")
-    #expect(try outer.unpack(Google_Protobuf_Any.self).unpack(Google_Protobuf_Timestamp.self) == Self.timestamp)
+    #expect(
+      try outer.unpack(Google_Protobuf_Any.self).unpack(Google_Protobuf_Timestamp.self)
+        == Self.timestamp
+    )
   }
 }

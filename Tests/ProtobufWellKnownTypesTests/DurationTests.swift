@@ -51,7 +51,12 @@ struct DurationTests {
       (maximum, 999_999_999, maximum, 999_999_999),
     ] as [(Int64, Int64, Int64, Int32)]
   )
-  func normalisation(seconds: Int64, nanos: Int64, expectedSeconds: Int64, expectedNanos: Int32)
+  func normalisation(
+    seconds: Int64,
+    nanos: Int64,
+    expectedSeconds: Int64,
+    expectedNanos: Int32
+  )
     throws
   {
     let proto = try Google_Protobuf_Duration(normalizingSeconds: seconds, nanos: nanos)

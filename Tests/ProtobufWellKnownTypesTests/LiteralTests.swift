@@ -36,7 +36,12 @@ struct LiteralTests {
       (2.5, .numberValue(2.5)),
       (false, .boolValue(false)),
       ("s", .stringValue("s")),
-      ([1, "a"], .listValue(Google_Protobuf_ListValue(values: [.init(numberValue: 1), .init(stringValue: "a")]))),
+      (
+        [1, "a"],
+        .listValue(
+          Google_Protobuf_ListValue(values: [.init(numberValue: 1), .init(stringValue: "a")])
+        )
+      ),
       (["k": true], .structValue(Google_Protobuf_Struct(fields: ["k": .init(boolValue: true)]))),
       ([], .listValue(Google_Protobuf_ListValue())),
       ([:], .structValue(Google_Protobuf_Struct())),

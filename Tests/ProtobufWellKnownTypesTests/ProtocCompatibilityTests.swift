@@ -103,7 +103,10 @@ struct ProtocCompatibilityTests {
       """
     ),
     WireCase(0 as Google_Protobuf_Value, "struct", "number_value: 0\n", "zero number"),
-    WireCase(["a", 1] as Google_Protobuf_ListValue, "struct", """
+    WireCase(
+      ["a", 1] as Google_Protobuf_ListValue,
+      "struct",
+      """
       values {
         string_value: "a"
       }
@@ -111,7 +114,8 @@ struct ProtocCompatibilityTests {
         number_value: 1
       }
 
-      """),
+      """
+    ),
     WireCase(
       Google_Protobuf_Any(packing: Google_Protobuf_Duration(seconds: 1, nanos: 2)),
       "any",
@@ -150,7 +154,9 @@ struct ProtocCompatibilityTests {
   @Test("Every message type of the seven files has a case")
   func everyTypeHasACase() {
     let covered = Set(Self.cases.map(\.messageName))
-    let all = WellKnownTypes.fileDescriptors.flatMap(\.symbols).filter { $0 != "google.protobuf.NullValue" }
+    let all = WellKnownTypes.fileDescriptors.flatMap(\.symbols).filter {
+      $0 != "google.protobuf.NullValue"
+    }
     #expect(Set(all) == covered)
   }
 

@@ -22,7 +22,12 @@ struct TimestampTests {
       (maximum + 1, -1, maximum, 999_999_999),
     ] as [(Int64, Int64, Int64, Int32)]
   )
-  func normalisation(seconds: Int64, nanos: Int64, expectedSeconds: Int64, expectedNanos: Int32)
+  func normalisation(
+    seconds: Int64,
+    nanos: Int64,
+    expectedSeconds: Int64,
+    expectedNanos: Int32
+  )
     throws
   {
     let timestamp = try Google_Protobuf_Timestamp(normalizingSeconds: seconds, nanos: nanos)

@@ -40,7 +40,9 @@ struct WellKnownTypesReflectionTests {
       try await reflect(.v1alpha, port: port, [.file(name)])
     }
     let expected = try #require(WellKnownTypes.fileDescriptors.first { $0.name == name })
-    #expect(responses.first?.fileDescriptorResponse.fileDescriptorProto == [expected.serializedProto])
+    #expect(
+      responses.first?.fileDescriptorResponse.fileDescriptorProto == [expected.serializedProto]
+    )
   }
 
   @Test(
@@ -77,8 +79,14 @@ struct WellKnownTypesReflectionTests {
       )
     }
     #expect(event.exitStatus == .exited(0), "\(event.standardError)")
-    #expect(event.standardOutput.contains(".google.protobuf.Timestamp at = 2;"), "\(event.standardOutput)")
-    #expect(event.standardOutput.contains(".google.protobuf.Any detail = 3;"), "\(event.standardOutput)")
+    #expect(
+      event.standardOutput.contains(".google.protobuf.Timestamp at = 2;"),
+      "\(event.standardOutput)"
+    )
+    #expect(
+      event.standardOutput.contains(".google.protobuf.Any detail = 3;"),
+      "\(event.standardOutput)"
+    )
     #expect(timestamp.exitStatus == .exited(0), "\(timestamp.standardError)")
     #expect(timestamp.standardOutput.contains("int64 seconds = 1;"), "\(timestamp.standardOutput)")
     #expect(timestamp.standardOutput.contains("int32 nanos = 2;"), "\(timestamp.standardOutput)")

@@ -3,7 +3,11 @@ import InventoryAPI
 import ProtobufWellKnownTypes
 
 // Round-trips a message through the generated codec and prints what the service descriptor says.
-var item = Shop_V1_Item(sku: "ABC-1", price: Shop_V1_Money(currency: "EUR", minorUnits: 1999), status: .active)
+var item = Shop_V1_Item(
+  sku: "ABC-1",
+  price: Shop_V1_Money(currency: "EUR", minorUnits: 1999),
+  status: .active
+)
 item.stockByWarehouse = ["berlin": 3, "lyon": 0]
 item.discount = .amountOff(Shop_V1_Money(currency: "EUR", minorUnits: 200))
 
@@ -31,4 +35,6 @@ else {
   print("well-known types round trip changed the entry: \(decodedEntry)")
   exit(1)
 }
-print("audit round trip of \(entryBytes.count) bytes ok: \(subject.typeUrl) at \(at.seconds).\(at.nanos)")
+print(
+  "audit round trip of \(entryBytes.count) bytes ok: \(subject.typeUrl) at \(at.seconds).\(at.nanos)"
+)
