@@ -207,6 +207,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "grpc-call-benchmark",
+      dependencies: [
+        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Benchmarks/grpc-call-benchmark",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "protobuf-benchmark",
       dependencies: ["ProtobufRuntime", "ChatAPI"],
       path: "Benchmarks/protobuf-benchmark",
