@@ -239,6 +239,8 @@ let package = Package(
       name: "GRPCKitNGHTTP2Tests",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "InMemoryLogging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
