@@ -195,7 +195,8 @@ public struct GRPCClient: Sendable {
   private static func propagateServerCall(into options: inout CallOptions) throws(RPCError) -> ServerContext? {
     guard options.propagatesDeadline, let serverCall = ServerContext.current else { return nil }
     if serverCall.isCancelled {
-      throw RPCError(code: .cancelled, message: "the server call \(serverCall.method.path) this call was made from was cancelled")
+      throw RPCError(
+        code: .cancelled, message: "the server call \(serverCall.method.path) this call was made from was cancelled")
     }
     if let deadline = serverCall.deadline {
       let left = deadline - .now

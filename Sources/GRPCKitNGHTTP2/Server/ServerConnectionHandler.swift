@@ -222,7 +222,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     stream.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
     do {
       if stream.responseStarted {
-        session.endStream(streamID: streamID, trailers: ServerResponseHeaders.trailers(status: status, trailers: trailers))
+        let trailerFields = ServerResponseHeaders.trailers(status: status, trailers: trailers)
+        session.endStream(streamID: streamID, trailers: trailerFields)
       } else {
         let headers = ServerResponseHeaders.trailersOnly(
           acceptEncoding: self.acceptEncoding, metadata: stream.context.takeResponseHeaders(), status: status,
