@@ -24,7 +24,7 @@ struct DeadlinePropagationTests {
     for innerTimeout in ["timeout=none", "timeout=30000"] {
       let record = PropagationRecord()
       try await self.withRelay(record) { outer in
-        _ = try await outer.get(Echo_EchoRequest(text: innerTimeout), options: CallOptions(timeout: .seconds(2)))
+        _ = try await outer.get(Echo_EchoRequest(text: innerTimeout), options: CallOptions(timeout: .seconds(20)))
       }
       let times = record.times.withLock { $0 }
       let outerDeadline = try #require(times.outerDeadline)
