@@ -216,6 +216,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "grpc-call-benchmark",
+      dependencies: [
+        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Benchmarks/grpc-call-benchmark",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "protobuf-benchmark",
       dependencies: ["ProtobufRuntime", "ChatAPI"],
       path: "Benchmarks/protobuf-benchmark",
@@ -239,6 +248,8 @@ let package = Package(
       name: "GRPCKitNGHTTP2Tests",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "InMemoryLogging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
