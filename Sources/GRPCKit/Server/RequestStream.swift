@@ -22,6 +22,19 @@ public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
     AsyncIterator(buffer: self.buffer)
   }
 
+  /// Whether the message that iteration returned last arrived compressed: its gRPC message
+  /// prefix had the compressed flag set (the client compressed it with the call's
+  /// `grpc-encoding`). `false` before the first message.
+  ///
+  /// ```swift
+  /// for try await request in requests {
+  ///   if request.mustBeCompressed && !requests.lastMessageWasCompressed {
+  ///     throw RPCError(code: .invalidArgument, message: "this request must be compressed")
+  ///   }
+  /// }
+  /// ```
+  public var lastMessageWasCompressed: Bool { self.buffer.lastTakenWasCompressed }
+
   /// Iterates the request messages.
   public struct AsyncIterator: AsyncIteratorProtocol {
     let buffer: InboundMessageBuffer<Message>
@@ -52,6 +65,10 @@ public struct ResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendable 
 
   /// The trailing metadata, once iteration has finished (also on failure).
   public var trailers: Metadata? { self.buffer.trailers }
+
+  /// Whether the message that iteration returned last arrived compressed: its gRPC message
+  /// prefix had the compressed flag set. `false` before the first message.
+  public var lastMessageWasCompressed: Bool { self.buffer.lastTakenWasCompressed }
 
   public func makeAsyncIterator() -> RequestStream<Message>.AsyncIterator {
     RequestStream<Message>.AsyncIterator(buffer: self.buffer)
