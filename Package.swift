@@ -16,6 +16,8 @@ let package = Package(
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
     .executable(name: "chat-client", targets: ["chat-client"]),
+    .executable(name: "interop-server", targets: ["interop-server"]),
+    .executable(name: "interop-client", targets: ["interop-client"]),
     .library(name: "ChatClient", targets: ["ChatClient"]),
     .library(name: "HealthService", targets: ["HealthService"]),
     .library(name: "ReflectionService", targets: ["ReflectionService"]),
@@ -190,6 +192,38 @@ let package = Package(
         "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // The gRPC interop test cases: grpc.testing.TestService (generated from the verbatim
+    // Protos/grpc/testing files, which import each other as src/proto/grpc/testing/..., so
+    // ProtoRoot holds that path as a link to Protos/grpc/testing), the client cases, the test
+    // credentials, and the two programs every gRPC implementation's interop runners call.
+    .target(
+      name: "InteropTesting",
+      dependencies: [
+        "ProtobufRuntime", "GRPCKit", "GRPCKitNGHTTP2",
+      ],
+      exclude: ["ProtoRoot"],
+      resources: [.copy("Credentials")],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+    .executableTarget(
+      name: "interop-server",
+      dependencies: [
+        "InteropTesting", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "interop-client",
+      dependencies: [
+        "InteropTesting", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
     ),
