@@ -314,6 +314,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "InteropTests",
+      dependencies: ["InteropTesting", "GRPCKit", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "ProtobufCodeGenTests",
       dependencies: ["ProtobufCodeGen", "ProtobufRuntime"],
       exclude: ["Fixtures"],
