@@ -10,6 +10,7 @@ let package = Package(
   name: "swift-grpc-nghttp2",
   products: [
     .library(name: "ProtobufRuntime", targets: ["ProtobufRuntime"]),
+    .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
@@ -74,6 +75,14 @@ let package = Package(
       name: "ProtobufCodeGenPlugin",
       capability: .buildTool(),
       dependencies: ["protobuf-codegen"]
+    ),
+    // The well-known types (google/protobuf/{any,duration,...}.proto), generated once for every
+    // user's protos to import, with conveniences (Timestamp ⇄ Date, Any packing, literals).
+    .target(
+      name: "ProtobufWellKnownTypes",
+      dependencies: ["ProtobufRuntime"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
     ),
 
     // gRPC: the transport-independent core, and the nghttp2 transport over SwiftNIO.
@@ -142,7 +151,7 @@ let package = Package(
     ),
     .target(
       name: "ReflectionService",
-      dependencies: ["GRPCKit"],
+      dependencies: ["GRPCKit", "ProtobufWellKnownTypes"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
     ),
@@ -241,6 +250,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "grpc-call-benchmark",
+      dependencies: [
+        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Benchmarks/grpc-call-benchmark",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "protobuf-benchmark",
       dependencies: ["ProtobufRuntime", "ChatAPI"],
       path: "Benchmarks/protobuf-benchmark",
@@ -264,6 +282,8 @@ let package = Package(
       name: "GRPCKitNGHTTP2Tests",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "InMemoryLogging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -281,8 +301,12 @@ let package = Package(
     ),
     .testTarget(
       name: "StandardServicesTests",
-      dependencies: ["HealthService", "ReflectionService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport"],
-      swiftSettings: swiftSettings
+      dependencies: [
+        "HealthService", "ReflectionService", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        "ProtobufWellKnownTypes",
+      ],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
     ),
     .testTarget(
       name: "ChatClientTests",
@@ -316,6 +340,11 @@ let package = Package(
     .testTarget(
       name: "InteropTests",
       dependencies: ["InteropTesting", "GRPCKit", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ProtobufWellKnownTypesTests",
+      dependencies: ["ProtobufWellKnownTypes"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the build plugin works from another package, as users apply it: builds and runs
-# Examples/proto-consumer (its own protos, an import between them, a package prefix), then checks
-# that a broken .proto fails `swift build` with a file:line:column diagnostic.
+# Examples/proto-consumer (its own protos, an import between them, a package prefix, and imports of
+# the bundled well-known types google/protobuf/{any,timestamp}.proto that the package does not
+# have), then checks that a broken .proto fails `swift build` with a file:line:column diagnostic.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../Examples/proto-consumer"
 
@@ -10,6 +11,10 @@ output=$(swift run inventory-demo)
 echo "$output"
 [[ $output == *"round trip of"*"ok; methods: /shop.v1.Inventory/GetItem (unary), /shop.v1.Inventory/WatchItems (serverStreaming)"* ]] || {
   echo "check-plugin-consumer: unexpected output from inventory-demo" >&2
+  exit 1
+}
+[[ $output == *"audit round trip of"*"bytes ok: type.googleapis.com/shop.v1.Item at 1700000000.250000000"* ]] || {
+  echo "check-plugin-consumer: inventory-demo did not round-trip a Timestamp and an Any" >&2
   exit 1
 }
 

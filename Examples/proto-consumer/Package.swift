@@ -7,10 +7,20 @@ import PackageDescription
 var targets: [Target] = [
   .target(
     name: "InventoryAPI",
-    dependencies: [.product(name: "ProtobufRuntime", package: "swift-grpc-nghttp2")],
+    dependencies: [
+      .product(name: "ProtobufRuntime", package: "swift-grpc-nghttp2"),
+      // audit.proto imports google/protobuf/{any,timestamp}.proto: their types live here.
+      .product(name: "ProtobufWellKnownTypes", package: "swift-grpc-nghttp2"),
+    ],
     plugins: [.plugin(name: "ProtobufCodeGenPlugin", package: "swift-grpc-nghttp2")]
   ),
-  .executableTarget(name: "inventory-demo", dependencies: ["InventoryAPI"]),
+  .executableTarget(
+    name: "inventory-demo",
+    dependencies: [
+      "InventoryAPI",
+      .product(name: "ProtobufWellKnownTypes", package: "swift-grpc-nghttp2"),
+    ]
+  ),
 ]
 
 if Context.environment["PROTO_CONSUMER_BAD"] == "1" {

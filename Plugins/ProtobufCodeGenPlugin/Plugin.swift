@@ -15,6 +15,12 @@ import PackagePlugin
 /// Services get a `ServiceProtocol` and a `Client`, so the target must depend on `GRPCKit`;
 /// `"services": false` leaves them out (the descriptors stay) for message-only targets.
 ///
+/// Imports of the well-known types (`google/protobuf/timestamp.proto`, ...) need no import path:
+/// the generator bundles them. Their Swift types live in the `ProtobufWellKnownTypes` product, so a
+/// target whose protos use one depends on it; a copy of a well-known file among the target's
+/// sources generates nothing. Only that module's own configuration says
+/// `"generateWellKnownTypes": true`.
+///
 /// Import paths in the configuration are relative to its directory; the target directory is
 /// always searched too. Generated files go to the plugin work directory and are compiled into
 /// the target.
@@ -41,6 +47,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
           importPaths: [targetDirectory] + (configuration?.importPaths ?? []),
           visibility: configuration?.visibility,
           generatesServiceStubs: configuration?.services ?? true,
+          generatesWellKnownTypes: configuration?.generatesWellKnownTypes ?? false,
           configurationFile: configuration?.url
         )
       )
@@ -62,6 +69,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
             importPaths: importPaths,
             visibility: configuration.visibility,
             generatesServiceStubs: configuration.services ?? true,
+            generatesWellKnownTypes: configuration.generatesWellKnownTypes,
             configurationFile: configuration.url
           )
         )
@@ -77,6 +85,7 @@ struct ProtobufCodeGenPlugin: BuildToolPlugin {
       arguments += ["--output-dir", outputDirectory.path(percentEncoded: false)]
       if let visibility = input.visibility { arguments += ["--visibility", visibility] }
       if !input.generatesServiceStubs { arguments.append("--no-services") }
+      if input.generatesWellKnownTypes { arguments.append("--generate-well-known-types") }
       arguments.append(input.name)
       return .buildCommand(
         displayName: "Generating Swift for \(input.name)",

@@ -9,6 +9,8 @@ struct ProtoInput {
   var visibility: String?
   /// Whether services get a server protocol and a client.
   var generatesServiceStubs: Bool
+  /// Whether well-known files are generated in full (only in the module that declares them).
+  var generatesWellKnownTypes: Bool
   var configurationFile: URL?
 
   /// The generated file's name, as `protobuf-codegen` derives it:

@@ -10,6 +10,7 @@ struct ProtobufCodeGenConfiguration {
     var files: [String]?
     var visibility: String?
     var services: Bool?
+    var generateWellKnownTypes: Bool?
   }
 
   /// The configuration file.
@@ -24,6 +25,10 @@ struct ProtobufCodeGenConfiguration {
   /// `false` leaves out the services' server protocols and clients (`--no-services`), so the
   /// target needs no `GRPCKit`; `nil` or `true` generates them.
   var services: Bool?
+  /// `true` only in the module that declares the well-known types (`ProtobufWellKnownTypes`):
+  /// `google/protobuf/*.proto` are generated in full (`--generate-well-known-types`) instead of
+  /// being left to that module.
+  var generatesWellKnownTypes: Bool
 
   /// Reads and decodes the configuration at `url`.
   ///
@@ -45,5 +50,6 @@ struct ProtobufCodeGenConfiguration {
     files = contents.files ?? []
     visibility = contents.visibility
     services = contents.services
+    generatesWellKnownTypes = contents.generateWellKnownTypes ?? false
   }
 }

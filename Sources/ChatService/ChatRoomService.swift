@@ -168,7 +168,7 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
         // A sender with this one append out and nothing more queued (ping-pong) waits for it
         // now, while idle anyway: it resumes with the reply instead of a later wake-up. A
         // busier sender keeps reading.
-        if pending.count - next == 1, !requests.buffer.hasQueuedMessage { try await waitForOldest() }
+        if pending.count - next == 1, !requests.hasQueuedMessage { try await waitForOldest() }
       } else {
         // No connection open: let the earlier ones finish, then wait for this one (it connects).
         while next < pending.count { try await waitForOldest() }

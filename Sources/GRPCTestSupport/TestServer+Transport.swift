@@ -7,10 +7,12 @@ import Logging
 ///
 /// - Parameters:
 ///   - services: The services to serve.
+///   - interceptors: Server interceptors and the calls they apply to.
 ///   - configuration: Transport settings.
 ///   - body: Gets the transport and the bound port.
 public func withTestServerTransport<Result: Sendable>(
   services: [any RegistrableRPCService] = [EchoService()],
+  interceptors: [ConditionalInterceptor<any ServerInterceptor>] = [],
   configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration(),
   _ body: (NGHTTP2ServerTransport, Int) async throws -> Result
 ) async throws -> Result {
@@ -20,7 +22,7 @@ public func withTestServerTransport<Result: Sendable>(
   let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0, configuration: configuration)
   var logger = Logger(label: "test.server")
   logger.logLevel = .critical
-  let server = GRPCServer(transport: transport, services: services, logger: logger)
+  let server = GRPCServer(transport: transport, services: services, interceptorPipeline: interceptors, logger: logger)
   return try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.serve() }
     defer {

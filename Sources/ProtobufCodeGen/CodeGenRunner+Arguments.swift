@@ -6,6 +6,8 @@ extension CodeGenRunner {
     var visibility = SwiftEmitterOptions.Visibility.public
     /// `false` after `--no-services`: services keep only their descriptors.
     var generatesServiceStubs = true
+    /// `true` after `--generate-well-known-types`: the well-known files are declared in full.
+    var generatesWellKnownTypes = false
     var files: [String] = []
     var showsHelp = false
 
@@ -30,6 +32,10 @@ extension CodeGenRunner {
         }
         if argument == "--no-services" {
           generatesServiceStubs = false
+          continue
+        }
+        if argument == "--generate-well-known-types" {
+          generatesWellKnownTypes = true
           continue
         }
         var name = argument

@@ -40,7 +40,7 @@ public struct CodeGenRunner: Sendable {
 
   /// The usage line printed with argument errors.
   public static let usage =
-    "usage: protobuf-codegen [--proto-path DIR]... --output-dir DIR [--visibility public|package|internal] [--no-services] FILE..."
+    "usage: protobuf-codegen [--proto-path DIR]... --output-dir DIR [--visibility public|package|internal] [--no-services] [--generate-well-known-types] FILE..."
 
   private let fileSystem: FileSystem
 
@@ -56,6 +56,12 @@ public struct CodeGenRunner: Sendable {
   /// The output for `grpc/health/v1/health.proto` is `grpc_health_v1_health.pb.swift`.
   /// `--no-services` leaves out the server protocols and clients (and the `GRPCKit` import), for
   /// targets that only need messages and descriptors.
+  ///
+  /// Imports of the well-known types (`google/protobuf/timestamp.proto`, ...) resolve without a
+  /// proto path that has them (``WellKnownProtos``), and their types are left to the
+  /// `ProtobufWellKnownTypes` module: files that use them import it, and a well-known file named
+  /// as a `FILE` gets only a comment that points there. `--generate-well-known-types` generates
+  /// them in full instead, for that module itself.
   ///
   /// - Parameters:
   ///   - arguments: The command-line arguments, without the program name.
@@ -89,7 +95,8 @@ public struct CodeGenRunner: Sendable {
 
     let options = SwiftEmitterOptions(
       visibility: parsed.visibility,
-      generatesServiceStubs: parsed.generatesServiceStubs
+      generatesServiceStubs: parsed.generatesServiceStubs,
+      generatesWellKnownTypes: parsed.generatesWellKnownTypes
     )
     for name in names {
       guard let file = set.file(named: name) else { continue }

@@ -1,4 +1,5 @@
 public import GRPCKit
+import ProtobufWellKnownTypes
 
 /// gRPC server reflection, in both protocol versions: `grpc.reflection.v1.ServerReflection` and
 /// `grpc.reflection.v1alpha.ServerReflection` (which grpcurl 1.8 speaks). Clients such as
@@ -10,6 +11,10 @@ public import GRPCKit
 /// (messages, enums and their values, fields, oneofs, services, methods) answer with the file
 /// followed by its dependencies, transitively, each file sent once per stream as grpc-go does.
 /// Unknown names, and extensions (none are served), get an `error_response` with `NOT_FOUND`.
+///
+/// Every instance also serves the reflection protocols' own files and the well-known types'
+/// (``fileDescriptors``), so a message with a `google.protobuf.Timestamp` field can be described
+/// without listing `timestamp.proto`.
 ///
 /// ```swift
 /// let reflection = ReflectionService(
@@ -25,11 +30,14 @@ public final class ReflectionService: RegistrableRPCService {
     Grpc_Reflection_V1alpha_ServerReflection.descriptor.fullName,
   ]
 
-  /// The descriptors of the two reflection protocols' own files, which every instance serves.
-  public static let fileDescriptors = [
-    Grpc_Reflection_V1_ReflectionProto.fileDescriptor,
-    Grpc_Reflection_V1alpha_ReflectionProto.fileDescriptor,
-  ]
+  /// The descriptors every instance serves: the two reflection protocols' own files and the
+  /// seven well-known types' (`google/protobuf/timestamp.proto`, ...), which the files of
+  /// services that use those types depend on.
+  public static let fileDescriptors =
+    [
+      Grpc_Reflection_V1_ReflectionProto.fileDescriptor,
+      Grpc_Reflection_V1alpha_ReflectionProto.fileDescriptor,
+    ] + WellKnownTypes.fileDescriptors
 
   private let index: DescriptorIndex
 

@@ -9,7 +9,7 @@ import Testing
 struct ServerConnectionRegistryTests {
   static func makeHandler(_ registry: ServerConnectionRegistry) -> ServerConnectionHandler {
     ServerConnectionHandler(
-      router: RPCRouter(),
+      streamHandler: NoMethods(),
       configuration: NGHTTP2ServerConfiguration(),
       logger: Logger(label: "test"),
       connections: registry
@@ -32,5 +32,12 @@ struct ServerConnectionRegistryTests {
     }.get()
     #expect(early == nil)
     #expect(late == .seconds(7))
+  }
+}
+
+/// A stream handler that serves no method.
+private struct NoMethods: ServerStreamHandler {
+  func handle(_ stream: ServerStream) throws(RPCError) -> ServerCall {
+    throw RPCError(code: .unimplemented, message: "no methods")
   }
 }

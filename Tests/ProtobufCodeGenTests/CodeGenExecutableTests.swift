@@ -73,6 +73,22 @@ struct CodeGenExecutableTests {
     }
   }
 
+  @Test("A well-known import resolves with no proto path for it")
+  func wellKnownImport() throws {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("codegen-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let good = Self.fixtures.appendingPathComponent("good").path
+    let result = try Self.run(
+      ["--proto-path", good, "--output-dir", output.path, "well_known_user.proto"]
+    )
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let swift = try String(
+      contentsOf: output.appendingPathComponent("well_known_user.pb.swift"),
+      encoding: .utf8
+    )
+    #expect(swift.contains("public import ProtobufWellKnownTypes\n"))
+  }
+
   @Test("Bad arguments exit 2 with a usage line")
   func badArguments() throws {
     let result = try Self.run(["--visibility", "secret"])

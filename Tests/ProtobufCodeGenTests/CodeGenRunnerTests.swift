@@ -159,6 +159,41 @@ struct CodeGenRunnerTests {
     #expect(files.writtenFiles.isEmpty)
   }
 
+  @Test("A file importing a well-known type needs no proto path for it")
+  func wellKnownImportNeedsNoProtoPath() throws {
+    let files = InMemoryFiles([
+      "Protos/event.proto": """
+      syntax = "proto3";
+      import "google/protobuf/timestamp.proto";
+      message Event { google.protobuf.Timestamp at = 1; }
+      """
+    ])
+    let result = Self.run(
+      ["--proto-path", "Protos", "--output-dir", "out", "event.proto"],
+      files: files
+    )
+    #expect(result.status == 0, "\(result.errors)")
+    let output = try #require(files.writtenFiles["out/event.pb.swift"])
+    #expect(output.contains("public import ProtobufWellKnownTypes\n"))
+    #expect(output.contains("public var at: Google_Protobuf_Timestamp? = nil"))
+  }
+
+  @Test(
+    "A well-known file is written as a pointer, or in full with --generate-well-known-types",
+    arguments: [([], false), (["--generate-well-known-types"], true)] as [([String], Bool)]
+  )
+  func wellKnownFileOutput(flags: [String], inFull: Bool) throws {
+    let files = InMemoryFiles([:])
+    let result = Self.run(
+      ["--output-dir", "out"] + flags + ["google/protobuf/timestamp.proto"],
+      files: files
+    )
+    #expect(result.status == 0, "\(result.errors)")
+    let output = try #require(files.writtenFiles["out/google_protobuf_timestamp.pb.swift"])
+    #expect(output.contains("public struct Google_Protobuf_Timestamp: ProtobufMessage {") == inFull)
+    #expect(output.contains("Swift declarations are in the") == !inFull)
+  }
+
   @Test("--help prints the usage line and exits 0")
   func help() {
     let result = Self.run(["--help"], files: InMemoryFiles([:]))

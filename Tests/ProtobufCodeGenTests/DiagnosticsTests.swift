@@ -67,6 +67,12 @@ struct DiagnosticsTests {
         #"bad/import_not_found.proto:3:1: error: import "does/not/exist.proto" was not found in import paths: bad"#
     ),
     FixtureCase(
+      file: "import_well_known_not_found.proto",
+      code: .importNotFound,
+      diagnostic:
+        #"bad/import_well_known_not_found.proto:3:1: error: import "google/protobuf/nonexistent.proto" was not found in import paths: bad"#
+    ),
+    FixtureCase(
       file: "import_cycle_a.proto",
       code: .importCycle,
       diagnostic:

@@ -27,7 +27,8 @@ struct FileDescriptorTests {
     for path in [
       "chat.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto",
       "grpc/reflection/v1alpha/reflection.proto", "descriptor_features.proto",
-    ] {
+      "well_known_user.proto",
+    ] + WellKnownProtosTests.names {
       #expect(compared.contains(path), "\(path) is not among the compared files")
     }
   }

@@ -18,6 +18,13 @@ public struct CallOptions: Sendable, Hashable {
   /// Wait-for-ready: when no connection to the server is ready, the call waits (up to its
   /// timeout) for one instead of failing at once with `UNAVAILABLE`.
   public var waitForReady: Bool
+  /// Deadline propagation: a call made while a server handler runs (``ServerContext/current``
+  /// is set: in the handler's task, its child tasks, and `Task {}` it creates) takes the server
+  /// call's remaining time when that is shorter than ``timeout`` (sent as `grpc-timeout`), and is
+  /// cancelled when the server call is cancelled (the client cancelled it, its deadline passed,
+  /// its connection closed). On by default; `false` makes the call independent of the server
+  /// call (cancelling the calling task still cancels it).
+  public var propagatesDeadline: Bool
 
   /// Creates options.
   ///
@@ -27,17 +34,21 @@ public struct CallOptions: Sendable, Hashable {
   ///   - maximumReceiveMessageSize: A per-call response size limit.
   ///   - compression: How request messages are compressed.
   ///   - waitForReady: Wait for a ready connection instead of failing fast.
+  ///   - propagatesDeadline: Take the deadline and cancellation of the server call this call is
+  ///     made from, if any.
   public init(
     timeout: Duration? = nil,
     metadata: Metadata = [:],
     maximumReceiveMessageSize: Int? = nil,
     compression: CompressionAlgorithm? = nil,
-    waitForReady: Bool = false
+    waitForReady: Bool = false,
+    propagatesDeadline: Bool = true
   ) {
     self.timeout = timeout
     self.metadata = metadata
     self.maximumReceiveMessageSize = maximumReceiveMessageSize
     self.compression = compression
     self.waitForReady = waitForReady
+    self.propagatesDeadline = propagatesDeadline
   }
 }

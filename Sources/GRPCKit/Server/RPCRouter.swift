@@ -1,4 +1,5 @@
-/// The methods a server serves, by path (`/package.Service/Method`).
+/// The methods a server serves, by path (`/package.Service/Method`), and the server interceptors
+/// each one's calls pass through.
 ///
 /// Generated service protocols register their methods through ``registerMethods(of:)``;
 /// handlers can also be registered one by one:
@@ -30,6 +31,36 @@ public struct RPCRouter: Sendable {
   /// The handler for a `:path`, if one is registered.
   public func handler(forPath path: String) -> ServerMethodHandler? {
     self.handlers[path]
+  }
+
+  /// Installs interceptors on the methods registered so far: each method gets, after those it
+  /// has, the interceptors whose subject includes it, in the order given. Register every
+  /// method first (``GRPCServer`` does).
+  ///
+  /// - Parameter pipeline: The interceptors and the calls they apply to.
+  public mutating func registerInterceptors(_ pipeline: [ConditionalInterceptor<any ServerInterceptor>]) {
+    guard !pipeline.isEmpty else { return }
+    for (path, handler) in self.handlers {
+      let applicable = pipeline.filter { $0.subject.applies(to: handler.method) }
+      self.handlers[path]?.interceptors.append(contentsOf: applicable.map(\.interceptor))
+    }
+  }
+
+  /// The `UNIMPLEMENTED` error for a path no handler is registered for: it names the unknown
+  /// service, or the method the known service lacks, or says the path is malformed.
+  ///
+  /// - Parameter path: The requested `:path`.
+  /// - Returns: The error to end the call with.
+  public func unimplementedError(forPath path: String) -> RPCError {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].isEmpty else {
+      return RPCError(code: .unimplemented, message: "path '\(path)' is not /Service/Method")
+    }
+    let service = String(parts[1])
+    if self.handlers.values.contains(where: { $0.method.serviceName == service }) {
+      return RPCError(code: .unimplemented, message: "method '\(parts[2])' is not implemented by service '\(service)'")
+    }
+    return RPCError(code: .unimplemented, message: "service '\(service)' is not implemented")
   }
 
   /// Every registered method, sorted by path.

@@ -1,5 +1,4 @@
-/// The request messages of a client-streaming or bidirectional call, in the order the client
-/// sent them.
+/// The request messages of a call, in the order the client sent them.
 ///
 /// Iteration ends when the client half-closes. It throws ``RPCError`` if the call fails first
 /// (cancelled, deadline exceeded, a message that does not decode). Taking messages is what
@@ -10,21 +9,38 @@
 ///   try await responses.write(reply(to: message))
 /// }
 /// ```
+///
+/// A server interceptor can give the handler other messages: a stream over any `AsyncSequence`
+/// of messages, for example the original one transformed.
+///
+/// ```swift
+/// let checked = RequestStream(requests.map { request in try validate(request); return request })
+/// try await next(checked, responses, context)
+/// ```
 public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
   public typealias Element = Message
-  package let buffer: InboundMessageBuffer<Message>
+  let source: MessageSource<Message>
 
   package init(buffer: InboundMessageBuffer<Message>) {
-    self.buffer = buffer
+    self.source = .transport(buffer)
+  }
+
+  /// A request stream whose messages are those of `messages`.
+  ///
+  /// - Parameter messages: The messages the stream yields, and how it ends (a thrown error
+  ///   ends the handler's iteration with that error).
+  public init<Messages: AsyncSequence & Sendable>(_ messages: Messages) where Messages.Element == Message {
+    self.source = .wrapping(messages)
   }
 
   public func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(buffer: self.buffer)
+    AsyncIterator(base: self.source.makeIterator())
   }
 
   /// Whether the message that iteration returned last arrived compressed: its gRPC message
   /// prefix had the compressed flag set (the client compressed it with the call's
-  /// `grpc-encoding`). `false` before the first message.
+  /// `grpc-encoding`). `false` before the first message, and for a stream an interceptor
+  /// supplied.
   ///
   /// ```swift
   /// for try await request in requests {
@@ -33,44 +49,41 @@ public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
   ///   }
   /// }
   /// ```
-  public var lastMessageWasCompressed: Bool { self.buffer.lastTakenWasCompressed }
+  public var lastMessageWasCompressed: Bool {
+    guard case .transport(let buffer) = self.source else { return false }
+    return buffer.lastTakenWasCompressed
+  }
 
-  /// Iterates the request messages.
+  /// Iterates the messages of a request stream or a ``ResponseStream``.
   public struct AsyncIterator: AsyncIteratorProtocol {
-    let buffer: InboundMessageBuffer<Message>
+    let base: MessageIterator<Message>
 
     public mutating func next() async throws -> Message? {
-      try await self.buffer.next()
+      try await self.base.next()
     }
   }
-}
 
-/// The response messages of a server-streaming or bidirectional call on the client.
-///
-/// Iteration ends when the server ends the call with `OK`, and throws ``RPCError`` with the
-/// server's status otherwise (or for a deadline, a cancellation, a lost connection).
-public struct ResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
-  public typealias Element = Message
-  package let buffer: InboundMessageBuffer<Message>
-
-  package init(buffer: InboundMessageBuffer<Message>) {
-    self.buffer = buffer
+  /// True while a message from the transport waits to be taken (the next `next()` will not
+  /// suspend for one); false for a stream an interceptor supplied.
+  package var hasQueuedMessage: Bool {
+    guard case .transport(let buffer) = self.source else { return false }
+    return buffer.hasQueuedMessage
   }
 
-  /// The response headers (initial metadata); waits until they arrive. Empty for a
-  /// trailers-only response.
-  public func headers() async throws -> Metadata {
-    try await self.buffer.headers()
-  }
-
-  /// The trailing metadata, once iteration has finished (also on failure).
-  public var trailers: Metadata? { self.buffer.trailers }
-
-  /// Whether the message that iteration returned last arrived compressed: its gRPC message
-  /// prefix had the compressed flag set. `false` before the first message.
-  public var lastMessageWasCompressed: Bool { self.buffer.lastTakenWasCompressed }
-
-  public func makeAsyncIterator() -> RequestStream<Message>.AsyncIterator {
-    RequestStream<Message>.AsyncIterator(buffer: self.buffer)
+  /// The single request of a unary or server-streaming call: exactly one message, then the
+  /// client's half-close.
+  package func single() async throws -> Message {
+    var iterator = self.makeAsyncIterator()
+    guard let message = try await iterator.next() else {
+      throw RPCError(
+        code: .internal,
+        message: "the client half-closed without sending the request message")
+    }
+    guard try await iterator.next() == nil else {
+      throw RPCError(
+        code: .internal,
+        message: "the client sent more than one request message to a method that takes one")
+    }
+    return message
   }
 }

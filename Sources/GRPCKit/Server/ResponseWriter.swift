@@ -3,11 +3,33 @@
 /// `write` suspends while the client is not reading fast enough, so a handler can never queue
 /// more than a bounded amount of data. It throws ``RPCError`` once the call has ended (the client
 /// cancelled, the deadline passed, the connection closed).
+///
+/// A server interceptor can give the handler a writer of its own, over a closure, for example to
+/// count or transform what the handler writes:
+///
+/// ```swift
+/// let counting = ResponseWriter<Response> { message, compress in
+///   counter.add(1)
+///   try await responses.write(message, compress: compress)
+/// }
+/// try await next(requests, counting, context)
+/// ```
 public struct ResponseWriter<Message: ProtobufMessage>: Sendable {
-  private let outbound: any ServerStreamOutbound
+  private enum Storage: Sendable {
+    case transport(any ServerStreamOutbound)
+    case wrapped(@Sendable (Message, Bool) async throws -> Void)
+  }
+  private let storage: Storage
 
   package init(outbound: any ServerStreamOutbound) {
-    self.outbound = outbound
+    self.storage = .transport(outbound)
+  }
+
+  /// A writer that hands every message to `write`.
+  ///
+  /// - Parameter write: Called for each message with the handler's `compress` choice.
+  public init(write: @escaping @Sendable (_ message: Message, _ compress: Bool) async throws -> Void) {
+    self.storage = .wrapped(write)
   }
 
   /// Sends one message.
@@ -20,43 +42,17 @@ public struct ResponseWriter<Message: ProtobufMessage>: Sendable {
   ///     Without response compression it has no effect.
   /// - Throws: ``RPCError`` when the call has already ended.
   public func write(_ message: Message, compress: Bool = true) async throws {
-    let size = message.encodedSize()
-    try await self.outbound.write(size: size, compress: compress) { buffer in message.encode(into: buffer) }
+    switch self.storage {
+    case .transport(let outbound):
+      let size = message.encodedSize()
+      try await outbound.write(size: size, compress: compress) { buffer in message.encode(into: buffer) }
+    case .wrapped(let write):
+      try await write(message, compress)
+    }
   }
 
   /// Sends several messages in order.
   public func write(contentsOf messages: some Sequence<Message>) async throws {
     for message in messages { try await self.write(message) }
-  }
-}
-
-/// Writes the request messages of a client-streaming or bidirectional call.
-public struct RequestWriter<Message: ProtobufMessage>: Sendable {
-  private let outbound: any ClientStreamOutbound
-
-  package init(outbound: any ClientStreamOutbound) {
-    self.outbound = outbound
-  }
-
-  /// Sends one message; suspends while the server is not reading fast enough.
-  ///
-  /// - Parameters:
-  ///   - message: The request.
-  ///   - compress: When the call compresses its requests (``CallOptions/compression``), `false`
-  ///     sends this message uncompressed. Without request compression it has no effect.
-  /// - Throws: ``RPCError`` when the call has already ended.
-  public func write(_ message: Message, compress: Bool = true) async throws {
-    let size = message.encodedSize()
-    try await self.outbound.write(size: size, compress: compress) { buffer in message.encode(into: buffer) }
-  }
-
-  /// Sends several messages in order.
-  public func write(contentsOf messages: some Sequence<Message>) async throws {
-    for message in messages { try await self.write(message) }
-  }
-
-  /// Half-closes the call: tells the server no more requests follow. Writing afterwards fails.
-  public func finish() {
-    self.outbound.halfClose()
   }
 }

@@ -13,20 +13,10 @@ extension ServerContext {
   /// try await responses.write(largeReport)
   /// ```
   public var responseCompression: CompressionAlgorithm? {
-    get { self.response.withLock { $0.compression } }
+    get { self.shared.response.withLock { $0.compression } }
     set {
-      self.response.withLock { state in
-        if !state.compressionDecided { state.compression = newValue }
-      }
-    }
-  }
-
-  /// Returns ``responseCompression`` and ignores later changes; the transport calls this when
-  /// the first response message is written.
-  package func decideResponseCompression() -> CompressionAlgorithm? {
-    self.response.withLock { state in
-      state.compressionDecided = true
-      return state.compression
+      guard self.outbound?.setResponseCompression(newValue) ?? true else { return }
+      self.shared.response.withLock { $0.compression = newValue }
     }
   }
 }

@@ -1,34 +1,28 @@
-/// One started server call: the sink the transport feeds, and the task body that runs the
-/// handler and ends the call with its status.
-public struct ServerCall: Sendable {
-  /// Where the transport delivers request messages and the end of the request stream.
-  public let requests: any InboundMessageSink
-  /// Runs the handler to completion and ends the call through the outbound side. The transport
-  /// runs it in a task and cancels that task when the call ends early.
-  public let run: @Sendable () async -> Void
-}
-
-/// A type-erased method implementation, as registered in an ``RPCRouter``.
+/// A type-erased method implementation, as registered in an ``RPCRouter``, with the server
+/// interceptors its calls pass through.
 public struct ServerMethodHandler: Sendable {
   /// The method this handler serves.
   public let method: ProtobufMethodDescriptor
-  private let makeCall: @Sendable (ServerContext, any ServerStreamOutbound) -> ServerCall
+  /// The interceptors every call of this method passes through, first to last, before the
+  /// implementation; set by ``RPCRouter/registerInterceptors(_:)``.
+  public internal(set) var interceptors: [any ServerInterceptor] = []
+  private let makeCall: @Sendable (ServerStream, [any ServerInterceptor]) -> ServerCall
 
   package init(
     method: ProtobufMethodDescriptor,
-    makeCall: @escaping @Sendable (ServerContext, any ServerStreamOutbound) -> ServerCall
+    makeCall: @escaping @Sendable (ServerStream, [any ServerInterceptor]) -> ServerCall
   ) {
     self.method = method
     self.makeCall = makeCall
   }
 
-  /// Prepares a call; the transport then feeds `requests` and runs `run` in a task.
+  /// Prepares a call of this method on `stream`; the transport then feeds `requests` and runs
+  /// `run` in a task.
   ///
-  /// - Parameters:
-  ///   - context: The call's context.
-  ///   - outbound: The transport's sending side for the call.
-  public func startCall(context: ServerContext, outbound: any ServerStreamOutbound) -> ServerCall {
-    self.makeCall(context, outbound)
+  /// - Parameter stream: The stream the transport accepted for this method.
+  /// - Returns: The call.
+  public func startCall(_ stream: ServerStream) -> ServerCall {
+    self.makeCall(stream, self.interceptors)
   }
 }
 
@@ -37,43 +31,20 @@ extension ServerMethodHandler {
   /// are adapters over it.
   package static func bidirectional<Request: ProtobufMessage, Response: ProtobufMessage>(
     method: ProtobufMethodDescriptor,
-    handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
+    handler: @escaping ServerCallExecutor.Handler<Request, Response>
   ) -> ServerMethodHandler {
-    ServerMethodHandler(method: method) { context, outbound in
+    ServerMethodHandler(method: method) { stream, interceptors in
       let buffer = InboundMessageBuffer<Request>()
-      return ServerCall(requests: buffer) {
-        let status: Status
-        var trailers: Metadata
-        do {
-          try await handler(RequestStream(buffer: buffer), ResponseWriter(outbound: outbound), context)
-          status = .ok
-          trailers = context.trailers
-        } catch {
-          let rpcError = RPCError(wrapping: error)
-          status = rpcError.status
-          trailers = context.trailers
-          trailers.add(contentsOf: rpcError.metadata)
-        }
-        outbound.finish(status, trailers: trailers)
+      let context = ServerContext(method: method, stream: stream)
+      let outbound = stream.outbound
+      return ServerCall(context: context, requests: buffer) {
+        await ServerCallExecutor.run(
+          requests: RequestStream(buffer: buffer),
+          outbound: outbound,
+          context: context,
+          interceptors: interceptors,
+          handler: handler)
       }
     }
-  }
-}
-
-extension RequestStream {
-  /// The single request of a unary or server-streaming call: exactly one message, then the
-  /// client's half-close.
-  package func single() async throws -> Message {
-    guard let message = try await self.buffer.next() else {
-      throw RPCError(
-        code: .internal,
-        message: "the client half-closed without sending the request message")
-    }
-    guard try await self.buffer.next() == nil else {
-      throw RPCError(
-        code: .internal,
-        message: "the client sent more than one request message to a method that takes one")
-    }
-    return message
   }
 }

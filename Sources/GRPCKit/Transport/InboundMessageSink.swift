@@ -81,6 +81,14 @@ public protocol ServerStreamOutbound: Sendable {
 
   /// Ends the call with a status and trailers. Later calls are ignored.
   func finish(_ status: Status, trailers: Metadata)
+
+  /// Overrides the server's response compression policy for this call
+  /// (``ServerContext/responseCompression``), until the first response message is written.
+  ///
+  /// - Parameter algorithm: The algorithm to compress responses with, if the client accepts it;
+  ///   `nil` returns to the policy.
+  /// - Returns: `false` once the first message was written: the choice is then ignored.
+  func setResponseCompression(_ algorithm: CompressionAlgorithm?) -> Bool
 }
 
 /// The sending side of one client call, implemented by a transport.

@@ -1,19 +1,38 @@
 public import Logging
 
-/// Accepts connections and turns each incoming RPC into a call of a ``ServerMethodHandler``.
+/// Accepts connections and hands every incoming RPC to a ``ServerStreamHandler``.
 ///
-/// ``GRPCServer`` drives a transport; `GRPCKitNGHTTP2` provides the HTTP/2 one.
+/// The transport owns the wire: it accepts connections, applies the protocol's own checks to
+/// each new stream (for HTTP/2: the method, the content type, `grpc-encoding`, `grpc-timeout`,
+/// limits), answers the streams that fail them itself, and passes the others to the stream
+/// handler, which routes them (``GRPCServer`` is the handler). The handler answers with the call
+/// to feed or with the error to end the stream with.
+///
+/// ```swift
+/// func listen(streamHandler: any ServerStreamHandler, logger: Logger) async throws {
+///   // for each accepted stream that passed the transport's checks:
+///   do {
+///     let call = try streamHandler.handle(stream)
+///     // feed call.requests, run call.run in a task, cancel it if the stream ends early
+///   } catch {
+///     // send `error` as a trailers-only response
+///   }
+/// }
+/// ```
+///
+/// `GRPCKitNGHTTP2` provides the HTTP/2 transport.
 public protocol ServerTransport: Sendable {
   /// Listens and serves until the transport is stopped or fails.
   ///
   /// - Parameters:
-  ///   - router: The methods to serve; paths not in it get `UNIMPLEMENTED`.
+  ///   - streamHandler: Receives every stream that passed the transport's checks; its errors
+  ///     (`UNIMPLEMENTED` for a path nobody serves) end the stream.
   ///   - logger: The server's logger.
   /// - Throws: When the transport cannot listen.
-  func listen(router: RPCRouter, logger: Logger) async throws
+  func listen(streamHandler: any ServerStreamHandler, logger: Logger) async throws
 
-  /// Stops accepting new connections and calls, then returns from ``listen(router:logger:)``
-  /// once open calls have finished.
+  /// Stops accepting new connections and calls, then returns from
+  /// ``listen(streamHandler:logger:)`` once open calls have finished.
   func beginGracefulShutdown()
 }
 

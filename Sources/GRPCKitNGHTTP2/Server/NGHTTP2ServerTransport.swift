@@ -81,7 +81,7 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     self.tlsContexts = configuration.tls.map { ServerTLSContextStore(configuration: $0) }
   }
 
-  public func listen(router: RPCRouter, logger: Logger) async throws {
+  public func listen(streamHandler: any ServerStreamHandler, logger: Logger) async throws {
     let configuration = self.configuration
     let connections = self.connections
     let tlsContexts = self.tlsContexts
@@ -95,7 +95,8 @@ public final class NGHTTP2ServerTransport: ServerTransport {
           try TLSPipeline.addServerHandlers(to: channel.pipeline.syncOperations, contexts: tlsContexts, logger: logger)
           try channel.pipeline.syncOperations.addHandler(
             ServerConnectionHandler(
-              router: router, configuration: configuration, logger: logger, connections: connections))
+              streamHandler: streamHandler, configuration: configuration, logger: logger,
+              connections: connections))
         }
       }
     let channel: any Channel
@@ -172,7 +173,7 @@ public final class NGHTTP2ServerTransport: ServerTransport {
     }
   }
 
-  /// The bound port, once listening; waits for ``listen(router:logger:)`` to bind.
+  /// The bound port, once listening; waits for ``listen(streamHandler:logger:)`` to bind.
   ///
   /// - Throws: The bind error.
   public func listeningPort() async throws -> Int {

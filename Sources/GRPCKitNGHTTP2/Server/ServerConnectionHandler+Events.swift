@@ -23,6 +23,9 @@ extension ServerConnectionHandler {
     }
   }
 
+  /// Checks a new request stream's HTTP/2-level rules (POST, content type, `grpc-encoding`,
+  /// `grpc-timeout`), answers the ones that break them, and hands the others to the stream
+  /// handler: its call gets the stream's messages and a task, its error a trailers-only response.
   private func startCall(streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool) {
     guard self.session != nil, let eventLoop = self.context?.eventLoop,
       let allocator = self.context?.channel.allocator, let mailbox = self.mailbox
@@ -58,10 +61,6 @@ extension ServerConnectionHandler {
       self.rejectCall(streamID: streamID, error)
       return
     }
-    guard let handler = self.router.handler(forPath: path) else {
-      self.rejectCall(streamID: streamID, self.unimplemented(path: path))
-      return
-    }
     var deadline: ContinuousClock.Instant?
     var timeoutDuration: Duration?
     if let timeout {
@@ -74,23 +73,30 @@ extension ServerConnectionHandler {
       timeoutDuration = parsed
       deadline = ContinuousClock.now.advanced(by: parsed)
     }
-    let context = ServerContext(
-      method: handler.method,
-      peer: self.peer,
-      deadline: deadline,
-      requestMetadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
-      requestCompression: compression.requestEncoding,
-      transportSecurity: self.transportSecurity)
     let handle = ServerStreamHandle(
       streamID: streamID,
       outbound: StreamOutboundHandle(
         key: Int(streamID), allocator: allocator,
         highWatermark: self.configuration.outboundHighWatermark,
         lowWatermark: self.configuration.outboundLowWatermark),
-      mailbox: mailbox, context: context, compression: compression)
-    let call = handler.startCall(context: context, outbound: handle)
+      mailbox: mailbox, compression: compression)
+    let call: ServerCall
+    do {
+      call = try self.streamHandler.handle(
+        ServerStream(
+          path: path,
+          metadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
+          peer: self.peer,
+          deadline: deadline,
+          requestCompression: compression.requestEncoding,
+          transportSecurity: self.transportSecurity,
+          outbound: handle))
+    } catch {
+      self.rejectCall(streamID: streamID, error)
+      return
+    }
     var stream = Stream(
-      handle: handle, context: context, sink: call.requests,
+      handle: handle, context: call.context, sink: call.requests,
       inbound: InboundStreamFlow(
         maximumMessageSize: self.configuration.maximumReceiveMessageSize, encoding: compression.requestEncoding))
     if let timeoutDuration {
@@ -163,36 +169,18 @@ extension ServerConnectionHandler {
     }
   }
 
-  private func unimplemented(path: String) -> RPCError {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].isEmpty else {
-      return RPCError(code: .unimplemented, message: "path '\(path)' is not /Service/Method")
-    }
-    let service = String(parts[1])
-    if self.router.serviceNames.contains(service) {
-      return RPCError(code: .unimplemented, message: "method '\(parts[2])' is not implemented by service '\(service)'")
-    }
-    return RPCError(code: .unimplemented, message: "service '\(service)' is not implemented")
-  }
-
   /// A trailers-only response for a call that never reaches a handler.
   private func rejectCall(streamID: Int32, _ error: RPCError) {
     guard let session = self.session else { return }
-    var fields: [GRPCHeaders.Field] = [
-      (":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", self.acceptEncoding),
-    ]
-    fields.append(("grpc-status", String(error.code.rawValue)))
-    fields.append(("grpc-message", StatusMessageEncoding.encode(error.message)))
-    try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)
+    let headers = ServerResponseHeaders.trailersOnly(
+      acceptEncoding: self.acceptEncoding, status: error.status, trailers: error.metadata)
+    try? session.submitResponse(streamID: streamID, headers: headers, endStream: true)
   }
 
   private func rejectWithHTTPStatus(streamID: Int32, _ status: Int, message: String) {
     guard let session = self.session else { return }
-    let fields: [GRPCHeaders.Field] = [
-      (":status", String(status)), ("content-type", "application/grpc"),
-      ("grpc-status", String(Status.Code.internal.rawValue)),
-      ("grpc-message", StatusMessageEncoding.encode(message)),
-    ]
-    try? session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: true)
+    let headers = ServerResponseHeaders.trailersOnly(
+      httpStatus: status, acceptEncoding: nil, status: Status(code: .internal, message: message))
+    try? session.submitResponse(streamID: streamID, headers: headers, endStream: true)
   }
 }

@@ -23,7 +23,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var deadlineTimer: Scheduled<Void>?
   }
 
-  let router: RPCRouter
+  let streamHandler: any ServerStreamHandler
   let configuration: NGHTTP2ServerConfiguration
   let logger: Logger
   /// The `grpc-accept-encoding` value every response carries.
@@ -46,8 +46,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   private var inReadCycle = false
   private var outputClosed = false
 
-  init(router: RPCRouter, configuration: NGHTTP2ServerConfiguration, logger: Logger, connections: ServerConnectionRegistry) {
-    self.router = router
+  init(
+    streamHandler: any ServerStreamHandler,
+    configuration: NGHTTP2ServerConfiguration,
+    logger: Logger,
+    connections: ServerConnectionRegistry
+  ) {
+    self.streamHandler = streamHandler
     self.configuration = configuration
     self.logger = logger
     self.acceptEncoding = CompressionAlgorithm.acceptEncoding(configuration.enabledCompression)
@@ -193,13 +198,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     guard let session = self.session, var stream = self.streams[streamID], !stream.finished else { return }
     if !stream.responseStarted {
       stream.responseStarted = true
-      var fields: [GRPCHeaders.Field] = [(":status", "200"), ("content-type", "application/grpc")]
-      let encoding = stream.handle.responseEncoding
-      if encoding != .identity { fields.append(("grpc-encoding", encoding.name)) }
-      fields.append(("grpc-accept-encoding", self.acceptEncoding))
-      GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
+      let headers = ServerResponseHeaders.headers(
+        encoding: stream.handle.responseEncoding, acceptEncoding: self.acceptEncoding,
+        metadata: stream.context.takeResponseHeaders())
       do {
-        try session.submitResponse(streamID: streamID, headers: fields.map(HTTP2HeaderField.init), endStream: false)
+        try session.submitResponse(streamID: streamID, headers: headers, endStream: false)
       } catch {
         self.abort(streamID: streamID, RPCError(code: .internal, message: "could not send response headers: \(error)"))
         return
@@ -217,22 +220,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     stream.finished = true
     stream.deadlineTimer?.cancel()
     stream.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
-    var fields: [GRPCHeaders.Field] = []
-    if !stream.responseStarted {
-      fields.append((":status", "200"))
-      fields.append(("content-type", "application/grpc"))
-      fields.append(("grpc-accept-encoding", self.acceptEncoding))
-      GRPCHeaders.fields(from: stream.context.takeResponseHeaders(), into: &fields)
-    }
-    fields.append(("grpc-status", String(status.code.rawValue)))
-    if !status.message.isEmpty { fields.append(("grpc-message", StatusMessageEncoding.encode(status.message))) }
-    GRPCHeaders.fields(from: trailers, into: &fields)
-    let headerFields = fields.map(HTTP2HeaderField.init)
     do {
       if stream.responseStarted {
-        session.endStream(streamID: streamID, trailers: headerFields)
+        let trailerFields = ServerResponseHeaders.trailers(status: status, trailers: trailers)
+        session.endStream(streamID: streamID, trailers: trailerFields)
       } else {
-        try session.submitResponse(streamID: streamID, headers: headerFields, endStream: true)
+        let headers = ServerResponseHeaders.trailersOnly(
+          acceptEncoding: self.acceptEncoding, metadata: stream.context.takeResponseHeaders(), status: status,
+          trailers: trailers)
+        try session.submitResponse(streamID: streamID, headers: headers, endStream: true)
       }
     } catch {
       session.resetStream(streamID: streamID, errorCode: 2)

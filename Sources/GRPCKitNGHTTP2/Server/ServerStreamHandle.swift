@@ -15,7 +15,6 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   let streamID: Int32
   let outbound: StreamOutboundHandle
   private let mailbox: ConnectionMailbox<ServerStreamAction>
-  private let context: ServerContext
   /// False when the client accepts no compression the server has enabled: then writes skip
   /// the lock below.
   private let responseCompressible: Bool
@@ -23,7 +22,8 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   private let responseCompression: Mutex<ResponseCompression>
 
   private enum ResponseCompression {
-    case undecided(ServerCallCompression)
+    /// Until the first write: the negotiation, and the handler's override if it set one.
+    case undecided(ServerCallCompression, override: CompressionAlgorithm?)
     case decided(OutboundMessageCompressor?)
   }
 
@@ -31,15 +31,13 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
     streamID: Int32,
     outbound: StreamOutboundHandle,
     mailbox: ConnectionMailbox<ServerStreamAction>,
-    context: ServerContext,
     compression: ServerCallCompression
   ) {
     self.streamID = streamID
     self.outbound = outbound
     self.mailbox = mailbox
-    self.context = context
     self.responseCompressible = !compression.responsesNeverCompressed
-    self.responseCompression = Mutex(.undecided(compression))
+    self.responseCompression = Mutex(.undecided(compression, override: nil))
   }
 
   /// The encoding of the response messages, once the first one is written; the loop names it
@@ -60,19 +58,29 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   }
 
   /// The response compressor; the first call decides it from the policy and the handler's
-  /// override.
+  /// override (``setResponseCompression(_:)``).
   private func responseCompressor() -> OutboundMessageCompressor? {
     guard self.responseCompressible else { return nil }
     return self.responseCompression.withLock { state in
       switch state {
       case .decided(let compressor):
         return compressor
-      case .undecided(let negotiated):
-        let algorithm = negotiated.responseEncoding(override: self.context.decideResponseCompression())
+      case .undecided(let negotiated, let override):
+        let algorithm = negotiated.responseEncoding(override: override)
         let compressor = OutboundMessageCompressor(algorithm: algorithm)
         state = .decided(compressor)
         return compressor
       }
+    }
+  }
+
+  func setResponseCompression(_ algorithm: CompressionAlgorithm?) -> Bool {
+    // Nothing to decide when the client accepts no compression: responses go uncompressed.
+    guard self.responseCompressible else { return true }
+    return self.responseCompression.withLock { state in
+      guard case .undecided(let negotiated, _) = state else { return false }
+      state = .undecided(negotiated, override: algorithm)
+      return true
     }
   }
 

@@ -4,6 +4,8 @@
 /// `Grpc_Health_V1_HealthCheckRequest`); nested types are nested Swift types (`A_Outer.Inner`).
 struct SwiftTypeTable {
   private var names: [String: String] = [:]
+  /// The ``ProtoFile/name`` of the file that declares each message and enum.
+  private var declaringFiles: [String: String] = [:]
 
   init(files: [ProtoFile]) {
     for file in files {
@@ -14,12 +16,18 @@ struct SwiftTypeTable {
         prefix.isEmpty ? SwiftNames.topLevelTypeName(name, suffix: suffix) : prefix + name
       }
       for message in file.messages {
-        add(message, swiftName: topLevel(message.name, suffix: "Message"))
+        add(message, swiftName: topLevel(message.name, suffix: "Message"), file: file.name)
       }
       for enumeration in file.enums {
         names[enumeration.fullName] = topLevel(enumeration.name, suffix: "Enum")
+        declaringFiles[enumeration.fullName] = file.name
       }
     }
+  }
+
+  /// The name of the file that declares the message or enum named `fullName`, if it is in the set.
+  func declaringFile(of fullName: String) -> String? {
+    declaringFiles[fullName]
   }
 
   /// The Swift name of the message or enum named `fullName` (no leading dot).
@@ -29,13 +37,19 @@ struct SwiftTypeTable {
     names[fullName] ?? String(fullName.split(separator: ".").last ?? Substring(fullName))
   }
 
-  private mutating func add(_ message: ProtoMessage, swiftName: String) {
+  private mutating func add(_ message: ProtoMessage, swiftName: String, file: String) {
     names[message.fullName] = swiftName
+    declaringFiles[message.fullName] = file
     for nested in message.messages {
-      add(nested, swiftName: swiftName + "." + SwiftNames.typeName(nested.name, suffix: "Message"))
+      add(
+        nested,
+        swiftName: swiftName + "." + SwiftNames.typeName(nested.name, suffix: "Message"),
+        file: file
+      )
     }
     for nested in message.enums {
       names[nested.fullName] = swiftName + "." + SwiftNames.typeName(nested.name, suffix: "Enum")
+      declaringFiles[nested.fullName] = file
     }
   }
 }

@@ -1,7 +1,9 @@
 /// Finds `.proto` files in import paths, like protoc's `-I`, and parses and resolves them with their imports.
 ///
 /// The loader does no I/O itself: it asks `readFile` for each candidate path, so the command-line tool
-/// reads from disk and tests read from memory.
+/// reads from disk and tests read from memory. A file that no import path has is taken from the
+/// bundled files, by default the well-known types (``WellKnownProtos``), so that
+/// `import "google/protobuf/timestamp.proto";` needs no import path.
 ///
 /// ```swift
 /// let loader = ProtoLoader(importPaths: ["Protos"]) { path in
@@ -13,6 +15,8 @@
 public struct ProtoLoader: Sendable {
   /// The directories to search, in order.
   public var importPaths: [String]
+  /// The text of files searched after every import path, by name.
+  public var bundledFiles: [String: String]
   private let readFile: @Sendable (String) -> String?
 
   /// Creates a loader.
@@ -20,10 +24,17 @@ public struct ProtoLoader: Sendable {
   /// - Parameters:
   ///   - importPaths: The directories to search, in order. `""` or `"."` means names are used as they are;
   ///     no paths at all means the same as `[""]`.
+  ///   - bundledFiles: The text of files to use when no import path has them, by name; the
+  ///     well-known types' files (``WellKnownProtos/sources``) by default.
   ///   - readFile: Returns the text of the file at a path (`importPath + "/" + name`, or the name alone),
   ///     or nil when there is no such file.
-  public init(importPaths: [String], readFile: @escaping @Sendable (String) -> String?) {
+  public init(
+    importPaths: [String],
+    bundledFiles: [String: String] = WellKnownProtos.sources,
+    readFile: @escaping @Sendable (String) -> String?
+  ) {
     self.importPaths = importPaths
+    self.bundledFiles = bundledFiles
     self.readFile = readFile
   }
 
@@ -112,7 +123,8 @@ public struct ProtoLoader: Sendable {
 
   private var searchPaths: [String] { importPaths.isEmpty ? [""] : importPaths }
 
-  /// The first import path that has `name`, and the file's text.
+  /// The first import path that has `name`, and the file's text; else the bundled file, whose
+  /// diagnostics name it as imports do.
   private func read(_ name: String) -> (path: String, source: String)? {
     for importPath in searchPaths {
       let path: String
@@ -123,7 +135,7 @@ public struct ProtoLoader: Sendable {
       }
       if let source = readFile(path) { return (path, source) }
     }
-    return nil
+    return bundledFiles[name].map { (name, $0) }
   }
 
   /// Where to report a problem with a file named on the command line rather than in an import.
