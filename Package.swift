@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -355,3 +356,34 @@ let package = Package(
     ),
   ]
 )
+
+// libFuzzer targets (`scripts/fuzz.sh`): with GRPCKIT_FUZZ set, the package is only the modules
+// they fuzz and the targets themselves. The targets have no `main`: `--sanitize=fuzzer` links
+// libFuzzer's and compiles every executable as a library, which would break the generator (and so
+// the build plugin) too; so no target here uses the plugin, and `scripts/fuzz.sh` generates the
+// codec the protobuf target decodes (Tests/ProtobufRuntimeTests/rich.proto, into its git-ignored
+// `Generated/`) with an ordinary build's `protobuf-codegen` first.
+if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
+  let fuzzed: Set = ["ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient"]
+  package.products = []
+  package.targets = package.targets.filter { fuzzed.contains($0.name) } + [
+    .executableTarget(
+      name: "FuzzProtobufDecoding",
+      dependencies: ["ProtobufRuntime"],
+      path: "Tests/Fuzz/Targets/FuzzProtobufDecoding",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzProtoParser",
+      dependencies: ["ProtobufCodeGen"],
+      path: "Tests/Fuzz/Targets/FuzzProtoParser",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzRedisReplies",
+      dependencies: ["RedisClient", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Tests/Fuzz/Targets/FuzzRedisReplies",
+      swiftSettings: swiftSettings
+    ),
+  ]
+}

@@ -12,3 +12,5 @@ swift build --build-tests
 # The client SDK from another package (Examples/chat-sdk-consumer), run against a real chat-server.
 scripts/check-sdk-consumer.sh "$(swift build --show-bin-path)/chat-server"
 swift test --skip-build --parallel
+# A short run of every libFuzzer target (scripts/fuzz.sh runs them as long as asked).
+scripts/fuzz.sh all 20
