@@ -52,7 +52,8 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension RPCError {
   /// Maps an error thrown by user code to the error that ends the call: an `RPCError` stays as
-  /// it is, a `CancellationError` is `CANCELLED`, and anything else is `UNKNOWN` with the error
+  /// it is, an ``RPCErrorConvertible`` becomes its status (and the cause), a
+  /// `CancellationError` is `CANCELLED`, and anything else is `UNKNOWN` with the error
   /// as its ``cause``, the message naming `thrower` and the error.
   ///
   /// - Parameters:
@@ -63,6 +64,8 @@ extension RPCError {
     switch error {
     case let error as RPCError:
       self = error
+    case let error as any RPCErrorConvertible:
+      self = RPCError(error)
     case is CancellationError:
       self = RPCError(code: .cancelled, message: "the call was cancelled", cause: error)
     default:
