@@ -94,6 +94,26 @@ struct ReadmeClientAPITests {
     }
   }
 
+  @Test("The README's response, send limit and close examples run")
+  func callExamples() async throws {
+    try await withTestServer { port in
+      let transport = NGHTTP2ClientTransport(host: "127.0.0.1", port: port)
+      defer { transport.close() }
+      let client = GRPCClient(transport: transport)
+      let echo = Echo_Echo.Client(wrapping: client)
+      let (reply, trailers) = try await echo.get(Echo_EchoRequest(text: "hi")) { response in
+        (try response.message, response.trailers)
+      }
+      #expect(reply.text == "hi")
+      #expect(trailers.first("x-trailer") == "done")
+      let request = Echo_EchoRequest(text: "small")
+      let small = try await echo.get(request, options: CallOptions(maximumSendMessageSize: 64 << 10))
+      #expect(small.text == "small")
+      client.beginGracefulShutdown()  // new calls: UNAVAILABLE; open calls finish, then it closes
+      #expect(transport.isClosed)
+    }
+  }
+
   @Test("The README's service config parses and retries a flaky method")
   func serviceConfigExample() async throws {
     let log = AttemptLog()
@@ -106,7 +126,7 @@ struct ReadmeClientAPITests {
           {
             "methodConfig": [{
               "name": [{"service": "echo.Echo", "method": "Get"}],
-              "timeout": "5s",
+              "timeout": "30s",
               "retryPolicy": {
                 "maxAttempts": 3,
                 "initialBackoff": "0.1s",

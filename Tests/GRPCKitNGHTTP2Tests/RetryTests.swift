@@ -191,23 +191,20 @@ struct RetryTests {
   func deadlineAcrossAttempts() async throws {
     let log = AttemptLog()
     let service = RetryProbeService(log: log) { index, _ in
-      try await Task.sleep(for: .milliseconds(300))
+      try await Task.sleep(for: .seconds(1))
       throw RPCError(code: .unavailable, message: "attempt \(index) fails")
     }
     try await withTestServer(services: [service]) { port in
-      try await withServiceConfigClient(port: port, json: retryConfig(initialBackoff: "0.05s")) {
-        echo in
+      try await withServiceConfigClient(port: port, json: retryConfig()) { echo in
         let error = await #expect(throws: RPCError.self) {
-          try await echo.get(
-            Echo_EchoRequest(text: "hi"),
-            options: CallOptions(timeout: .milliseconds(500))
-          )
+          try await echo.get(Echo_EchoRequest(text: "hi"), options: CallOptions(timeout: .milliseconds(2500)))
         }
         #expect(error?.code == .deadlineExceeded)
       }
     }
-    // Every attempt takes 300 ms, so no more than two fit in the 500 ms deadline.
-    #expect((1 ... 2).contains(log.previousAttempts.count))
+    // Five attempts of a second each do not fit in 2.5 s: the deadline, not maxAttempts, ended
+    // the call.
+    #expect(log.previousAttempts.count < 5)
   }
 }
 
@@ -240,7 +237,8 @@ struct HedgingTests {
       try await log.wait { $0.cancelled == [0] }
     }
     #expect(log.cancelled == [0])
-    #expect(log.previousAttempts == [0, 1])
+    // Both attempts reached the server (in either order on a loaded machine).
+    #expect(log.previousAttempts.sorted() == [0, 1])
   }
 
   @Test("A non-fatal failure starts the next attempt; a fatal one ends the call")
