@@ -141,11 +141,12 @@ struct ClientCallAPITests {
     }
   }
 
-  @Test("The service config's timeout and request size limit apply when the call sets none")
+  @Test("The service config's timeout and size limits apply when the call sets none")
   func serviceConfigDefaults() async throws {
     try await withTestServer { port in
       let json = """
-        {"methodConfig": [{"name": [{"service": "echo.Echo"}], "timeout": "0.2s", "maxRequestMessageBytes": 50}]}
+        {"methodConfig": [{"name": [{"service": "echo.Echo"}], "timeout": "0.2s", "maxRequestMessageBytes": 50,
+          "maxResponseMessageBytes": 40}]}
         """
       try await withServiceConfigClient(port: port, json: json) { echo in
         let slow = await #expect(throws: RPCError.self) {
@@ -156,6 +157,11 @@ struct ClientCallAPITests {
           try await echo.get(Echo_EchoRequest(text: String(repeating: "x", count: 60)))
         }
         #expect(large?.message == "request message is 62 bytes; the send limit is 50 bytes")
+        let largeReply = await #expect(throws: RPCError.self) {
+          try await echo.get(
+            Echo_EchoRequest(text: String(repeating: "x", count: 45)), options: CallOptions(timeout: .seconds(20)))
+        }
+        #expect(largeReply?.code == .resourceExhausted)
         // The call's own options win over the config.
         let reply = try await echo.get(
           Echo_EchoRequest(text: "late", delayMs: 400),

@@ -150,6 +150,24 @@ struct RetryTests {
     #expect(log.previousAttempts == [0, 1])
   }
 
+  @Test("A bidirectional call that failed before answering is retried with its requests replayed")
+  func bidirectionalReplayed() async throws {
+    let log = AttemptLog()
+    let replies = try await withTestServer(services: [RetryProbeService.failing(1, log: log)]) { port in
+      try await withServiceConfigClient(port: port, json: retryConfig()) { echo in
+        try await echo.update { writer, responses in
+          for text in ["x", "y"] { try await writer.write(Echo_EchoRequest(text: text)) }
+          writer.finish()
+          var texts: [String] = []
+          for try await response in responses { texts.append(response.text) }
+          return texts
+        }
+      }
+    }
+    #expect(replies == ["x", "y"])
+    #expect(log.requests == [["x", "y"], ["x", "y"]])
+  }
+
   @Test("A streaming call whose requests outgrew the retry buffer is not retried")
   func bufferOverflow() async throws {
     let log = AttemptLog()
