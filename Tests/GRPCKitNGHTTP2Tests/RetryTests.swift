@@ -259,6 +259,27 @@ struct HedgingTests {
     #expect(log.previousAttempts.sorted() == [0, 1])
   }
 
+  @Test("Pushback delays the next hedged attempt, and a negative one stops hedging")
+  func hedgingPushback() async throws {
+    let delayed = AttemptLog()
+    let stopped = AttemptLog()
+    try await withTestServer(services: [RetryProbeService.failing(1, pushback: "600", log: delayed)]) { port in
+      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s")) { echo in
+        _ = try await echo.get(Echo_EchoRequest(text: "hi"))
+      }
+    }
+    try await withTestServer(services: [RetryProbeService.failing(5, pushback: "-1", log: stopped)]) { port in
+      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s")) { echo in
+        let error = await #expect(throws: RPCError.self) { try await echo.get(Echo_EchoRequest(text: "hi")) }
+        #expect(error?.code == .unavailable)
+      }
+    }
+    let arrivals = delayed.arrivals
+    try #require(arrivals.count == 2)
+    #expect(arrivals[1] - arrivals[0] >= .milliseconds(500))
+    #expect(stopped.previousAttempts == [0])
+  }
+
   @Test("A non-fatal failure starts the next attempt; a fatal one ends the call")
   func nonFatalContinues() async throws {
     let log = AttemptLog()

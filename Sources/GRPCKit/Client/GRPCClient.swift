@@ -7,6 +7,11 @@
 /// A call made while a server handler runs takes that server call's remaining deadline and is
 /// cancelled with it (see ``CallOptions/propagatesDeadline``).
 ///
+/// With a ``ServiceConfig`` (``init(transport:serviceConfig:interceptorPipeline:retryBufferSize:)``)
+/// calls get per-method defaults and are retried or hedged as gRFC A6 says.
+/// ``beginGracefulShutdown()`` lets open calls finish before the transport closes; ``close()``
+/// closes it at once.
+///
 /// ```swift
 /// let client = GRPCClient(
 ///   transport: NGHTTP2ClientTransport(host: "127.0.0.1", port: 50051),
