@@ -159,7 +159,9 @@ struct ClientCallAPITests {
         #expect(large?.message == "request message is 62 bytes; the send limit is 50 bytes")
         let largeReply = await #expect(throws: RPCError.self) {
           try await echo.get(
-            Echo_EchoRequest(text: String(repeating: "x", count: 45)), options: CallOptions(timeout: .seconds(20)))
+            Echo_EchoRequest(text: String(repeating: "x", count: 45)),
+            options: CallOptions(timeout: .seconds(20))
+          )
         }
         #expect(largeReply?.code == .resourceExhausted)
         // The call's own options win over the config.

@@ -107,7 +107,10 @@ struct ReadmeClientAPITests {
       #expect(reply.text == "hi")
       #expect(trailers.first("x-trailer") == "done")
       let request = Echo_EchoRequest(text: "small")
-      let small = try await echo.get(request, options: CallOptions(maximumSendMessageSize: 64 << 10))
+      let small = try await echo.get(
+        request,
+        options: CallOptions(maximumSendMessageSize: 64 << 10)
+      )
       #expect(small.text == "small")
       client.beginGracefulShutdown()  // new calls: UNAVAILABLE; open calls finish, then it closes
       #expect(transport.isClosed)

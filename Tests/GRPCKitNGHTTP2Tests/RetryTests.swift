@@ -153,7 +153,8 @@ struct RetryTests {
   @Test("A bidirectional call that failed before answering is retried with its requests replayed")
   func bidirectionalReplayed() async throws {
     let log = AttemptLog()
-    let replies = try await withTestServer(services: [RetryProbeService.failing(1, log: log)]) { port in
+    let replies = try await withTestServer(services: [RetryProbeService.failing(1, log: log)]) {
+      port in
       try await withServiceConfigClient(port: port, json: retryConfig()) { echo in
         try await echo.update { writer, responses in
           for text in ["x", "y"] { try await writer.write(Echo_EchoRequest(text: text)) }
@@ -215,7 +216,10 @@ struct RetryTests {
     try await withTestServer(services: [service]) { port in
       try await withServiceConfigClient(port: port, json: retryConfig()) { echo in
         let error = await #expect(throws: RPCError.self) {
-          try await echo.get(Echo_EchoRequest(text: "hi"), options: CallOptions(timeout: .milliseconds(2500)))
+          try await echo.get(
+            Echo_EchoRequest(text: "hi"),
+            options: CallOptions(timeout: .milliseconds(2500))
+          )
         }
         #expect(error?.code == .deadlineExceeded)
       }
@@ -263,14 +267,20 @@ struct HedgingTests {
   func hedgingPushback() async throws {
     let delayed = AttemptLog()
     let stopped = AttemptLog()
-    try await withTestServer(services: [RetryProbeService.failing(1, pushback: "600", log: delayed)]) { port in
-      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s")) { echo in
+    try await withTestServer(services: [RetryProbeService.failing(1, pushback: "600", log: delayed)]
+    ) { port in
+      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s"))
+      { echo in
         _ = try await echo.get(Echo_EchoRequest(text: "hi"))
       }
     }
-    try await withTestServer(services: [RetryProbeService.failing(5, pushback: "-1", log: stopped)]) { port in
-      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s")) { echo in
-        let error = await #expect(throws: RPCError.self) { try await echo.get(Echo_EchoRequest(text: "hi")) }
+    try await withTestServer(services: [RetryProbeService.failing(5, pushback: "-1", log: stopped)])
+    { port in
+      try await withServiceConfigClient(port: port, json: Self.config(maxAttempts: 3, delay: "30s"))
+      { echo in
+        let error = await #expect(throws: RPCError.self) {
+          try await echo.get(Echo_EchoRequest(text: "hi"))
+        }
         #expect(error?.code == .unavailable)
       }
     }
