@@ -17,6 +17,8 @@ let package = Package(
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
     .executable(name: "chat-client", targets: ["chat-client"]),
+    .executable(name: "interop-server", targets: ["interop-server"]),
+    .executable(name: "interop-client", targets: ["interop-client"]),
     .library(name: "ChatClient", targets: ["ChatClient"]),
     .library(name: "HealthService", targets: ["HealthService"]),
     .library(name: "ReflectionService", targets: ["ReflectionService"]),
@@ -203,6 +205,38 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // The gRPC interop test cases: grpc.testing.TestService (generated from the verbatim
+    // Protos/grpc/testing files, which import each other as src/proto/grpc/testing/..., so
+    // ProtoRoot holds that path as a link to Protos/grpc/testing), the client cases, the test
+    // credentials, and the two programs every gRPC implementation's interop runners call.
+    .target(
+      name: "InteropTesting",
+      dependencies: [
+        "ProtobufRuntime", "GRPCKit", "GRPCKitNGHTTP2",
+      ],
+      exclude: ["ProtoRoot"],
+      resources: [.copy("Credentials")],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+    .executableTarget(
+      name: "interop-server",
+      dependencies: [
+        "InteropTesting", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "interop-client",
+      dependencies: [
+        "InteropTesting", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
     // Benchmarks (run by scripts/bench-*.sh, not by the tests).
     .executableTarget(
       name: "chat-load",
@@ -301,6 +335,11 @@ let package = Package(
     .testTarget(
       name: "DeploymentTests",
       dependencies: ["GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "InteropTests",
+      dependencies: ["InteropTesting", "GRPCKit", "GRPCTestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -46,8 +46,6 @@ public final class ExternalProcess: Sendable {
 
   private let output: ProcessOutput
   private let standardInput: FileHandle
-  // Kept so that Foundation keeps watching the child for its termination handler.
-  private let process: Process
 
   /// Starts `executable` with `arguments`.
   ///
@@ -64,48 +62,35 @@ public final class ExternalProcess: Sendable {
     workingDirectory: String? = nil
   ) throws(ExternalProcessError) {
     let commandLine = ([executable] + arguments).joined(separator: " ")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    // Other children started meanwhile must not inherit these (the child gets its copies by dup2,
-    // which clears the flag): a stray write end would hold off the end of file.
-    for pipe in [stdin, stdout, stderr] {
-      for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
-        _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
-      }
+    let child: SpawnedChild
+    do {
+      child = try SpawnedChild.spawn(
+        executable: executable,
+        arguments: arguments,
+        environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+        workingDirectory: workingDirectory)
+    } catch {
+      throw ExternalProcessError(code: .launchFailed, message: "\(commandLine): cannot start: \(error)")
     }
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
     let output = ProcessOutput()
-    process.terminationHandler = { process in
-      let status: ExitStatus =
-        process.terminationReason == .exit
-        ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
+    let pid = child.processIdentifier
+    Thread.detachNewThread {
+      let status = SpawnedChild.waitForExit(pid)
       // Standard error is read on another thread: let it reach end of file first (briefly; a
       // grandchild may still hold the pipe), so a test that saw the exit also sees the message.
       _ = output.standardErrorEnded.wait(timeout: .now() + 2)
       output.processExited(status)
     }
-    do {
-      try Self.withSignalsUnblocked { try process.run() }
-    } catch {
-      throw ExternalProcessError(code: .launchFailed, message: "\(commandLine): cannot start: \(error)")
+    Self.startReading(FileHandle(fileDescriptor: child.standardOutput, closeOnDealloc: true)) {
+      output.receiveStandardOutput($0)
     }
-    // The parent's copies of the child's ends, so that end of file arrives when the child exits.
-    try? stdout.fileHandleForWriting.close()
-    try? stderr.fileHandleForWriting.close()
-    try? stdin.fileHandleForReading.close()
-    Self.startReading(stdout.fileHandleForReading) { output.receiveStandardOutput($0) }
-    Self.startReading(stderr.fileHandleForReading) { output.receiveStandardError($0) }
+    Self.startReading(FileHandle(fileDescriptor: child.standardError, closeOnDealloc: true)) {
+      output.receiveStandardError($0)
+    }
     self.commandLine = commandLine
-    self.processIdentifier = process.processIdentifier
+    self.processIdentifier = pid
     self.output = output
-    self.standardInput = stdin.fileHandleForWriting
-    self.process = process
+    self.standardInput = FileHandle(fileDescriptor: child.standardInput, closeOnDealloc: true)
   }
 
   deinit {
@@ -295,17 +280,6 @@ public final class ExternalProcess: Sendable {
         }
       }
     }
-  }
-
-  /// Runs `body` with no signal blocked on this thread. A child inherits the signal mask of the
-  /// thread that spawns it, and the threads async code runs on block most signals: a child
-  /// spawned from one would never see SIGTERM or SIGINT.
-  private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
-    var none = sigset_t(), previous = sigset_t()
-    sigemptyset(&none)
-    pthread_sigmask(SIG_SETMASK, &none, &previous)
-    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    return try body()
   }
 
   private static func jsonObject(_ line: String) -> [String: Any]? {

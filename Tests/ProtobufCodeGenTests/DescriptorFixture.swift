@@ -16,12 +16,20 @@ struct DescriptorFixture: Sendable, CustomTestStringConvertible {
     .deletingLastPathComponent()
 
   /// Every `.proto` file under `Protos/`, the good code-generation fixtures and the runtime test
-  /// protos.
-  static let all: [DescriptorFixture] = [
-    packageRoot.appending(path: "Protos"),
-    packageRoot.appending(path: "Tests/ProtobufCodeGenTests/Fixtures/good"),
-    packageRoot.appending(path: "Tests/ProtobufRuntimeTests"),
-  ].flatMap { protos(under: $0) }
+  /// protos. The interop test protos (`Protos/grpc/testing/`) import each other as grpc lays
+  /// them out, `src/proto/grpc/testing/...`, so they are compiled from the root the
+  /// `InteropTesting` target uses, where that path leads to them.
+  static let all: [DescriptorFixture] =
+    [
+      packageRoot.appending(path: "Protos"),
+      packageRoot.appending(path: "Tests/ProtobufCodeGenTests/Fixtures/good"),
+      packageRoot.appending(path: "Tests/ProtobufRuntimeTests"),
+    ].flatMap { protos(under: $0) }.filter { !$0.path.hasPrefix("grpc/testing/") }
+    + ["empty", "messages", "test"].map {
+      DescriptorFixture(
+        root: packageRoot.appending(path: "Sources/InteropTesting/ProtoRoot").path,
+        path: "src/proto/grpc/testing/\($0).proto")
+    }
 
   private static func protos(under root: URL) -> [DescriptorFixture] {
     let rootPath = root.resolvingSymlinksInPath().path

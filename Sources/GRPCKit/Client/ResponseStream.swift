@@ -55,6 +55,14 @@ public struct ResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendable 
   /// The trailing metadata, once iteration has finished (also on failure).
   public var trailers: Metadata? { self.call?.trailers }
 
+  /// Whether the message that iteration returned last arrived compressed: its gRPC message
+  /// prefix had the compressed flag set. `false` before the first message, and for a stream
+  /// whose messages an interceptor replaced.
+  public var lastMessageWasCompressed: Bool {
+    guard case .transport(let buffer) = self.source else { return false }
+    return buffer.lastTakenWasCompressed
+  }
+
   /// Iterates the response messages; the same iterator as a request stream's.
   public typealias AsyncIterator = RequestStream<Message>.AsyncIterator
 

@@ -12,7 +12,7 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
   package static var lowWatermark: Int { 16 << 10 }
 
   private struct State {
-    var messages = Deque<(message: Message, size: Int)>()
+    var messages = Deque<(message: Message, size: Int, compressed: Bool)>()
     var bufferedBytes = 0
     var end: InboundEnd?
     var waiter: UnsafeContinuation<Message?, any Error>?
@@ -20,6 +20,8 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
     var headers: Metadata?
     var headersWaiters: [UnsafeContinuation<Metadata, any Error>] = []
     var trailers: Metadata?
+    /// Whether the message taken last arrived compressed.
+    var lastTakenWasCompressed = false
   }
 
   private let state = Mutex(State())
@@ -45,6 +47,14 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
     _ bytes: UnsafeRawBufferPointer,
     flowControl: any InboundFlowControl
   ) throws(RPCError) -> Bool {
+    try self.receive(bytes, compressed: false, flowControl: flowControl)
+  }
+
+  package func receive(
+    _ bytes: UnsafeRawBufferPointer,
+    compressed: Bool,
+    flowControl: any InboundFlowControl
+  ) throws(RPCError) -> Bool {
     let message: Message
     do {
       message = try Message(decoding: bytes)
@@ -57,9 +67,10 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
     let (waiter, accepted) = self.state.withLock { state -> (UnsafeContinuation<Message?, any Error>?, Bool) in
       if let waiter = state.waiter {
         state.waiter = nil
+        state.lastTakenWasCompressed = compressed
         return (waiter, true)
       }
-      state.messages.append((message, size))
+      state.messages.append((message, size, compressed))
       state.bufferedBytes += size
       if state.bufferedBytes > Self.highWatermark {
         state.paused = flowControl
@@ -110,6 +121,7 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
     let step = self.state.withLock { state -> Step in
       if let first = state.messages.popFirst() {
         state.bufferedBytes -= first.size
+        state.lastTakenWasCompressed = first.compressed
         var resume: (any InboundFlowControl)?
         if state.paused != nil && state.bufferedBytes <= Self.lowWatermark {
           resume = state.paused
@@ -137,6 +149,7 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
         let action = self.state.withLock { state -> Action in
           if let first = state.messages.popFirst() {
             state.bufferedBytes -= first.size
+            state.lastTakenWasCompressed = first.compressed
             if let paused = state.paused, state.bufferedBytes <= Self.lowWatermark {
               state.paused = nil
               return .resumeAndRelease(first.message, paused)
@@ -183,6 +196,9 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
       if let headers { continuation.resume(returning: headers) }
     }
   }
+
+  /// Whether the message taken last arrived compressed; `false` before the first.
+  package var lastTakenWasCompressed: Bool { self.state.withLock { $0.lastTakenWasCompressed } }
 
   /// The trailers, once the stream has ended.
   package var trailers: Metadata? { self.state.withLock { $0.trailers } }

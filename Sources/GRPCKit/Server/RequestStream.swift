@@ -37,6 +37,23 @@ public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
     AsyncIterator(base: self.source.makeIterator())
   }
 
+  /// Whether the message that iteration returned last arrived compressed: its gRPC message
+  /// prefix had the compressed flag set (the client compressed it with the call's
+  /// `grpc-encoding`). `false` before the first message, and for a stream an interceptor
+  /// supplied.
+  ///
+  /// ```swift
+  /// for try await request in requests {
+  ///   if request.mustBeCompressed && !requests.lastMessageWasCompressed {
+  ///     throw RPCError(code: .invalidArgument, message: "this request must be compressed")
+  ///   }
+  /// }
+  /// ```
+  public var lastMessageWasCompressed: Bool {
+    guard case .transport(let buffer) = self.source else { return false }
+    return buffer.lastTakenWasCompressed
+  }
+
   /// Iterates the messages of a request stream or a ``ResponseStream``.
   public struct AsyncIterator: AsyncIteratorProtocol {
     let base: MessageIterator<Message>

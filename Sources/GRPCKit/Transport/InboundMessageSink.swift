@@ -30,11 +30,37 @@ public protocol InboundMessageSink: AnyObject, Sendable {
   ///   call with it.
   func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl) throws(RPCError) -> Bool
 
+  /// Delivers one complete message (decompressed, without its prefix) and whether it arrived
+  /// compressed (its prefix had the compressed flag set). Transports call this one; sinks that
+  /// do not record the flag keep the default, which calls ``receive(_:flowControl:)``.
+  ///
+  /// - Parameters:
+  ///   - message: The serialized message, decompressed.
+  ///   - compressed: Whether the message was compressed on the wire.
+  ///   - flowControl: The handle to call when the consumer catches up, if this returns `false`.
+  /// - Returns: As ``receive(_:flowControl:)``.
+  /// - Throws: As ``receive(_:flowControl:)``.
+  func receive(
+    _ message: UnsafeRawBufferPointer,
+    compressed: Bool,
+    flowControl: any InboundFlowControl
+  ) throws(RPCError) -> Bool
+
   /// Delivers the response headers (client side), before any message.
   func receiveHeaders(_ metadata: Metadata)
 
   /// Ends the stream. Messages delivered earlier are still handed to the consumer first.
   func finish(_ end: InboundEnd)
+}
+
+extension InboundMessageSink {
+  public func receive(
+    _ message: UnsafeRawBufferPointer,
+    compressed: Bool,
+    flowControl: any InboundFlowControl
+  ) throws(RPCError) -> Bool {
+    try self.receive(message, flowControl: flowControl)
+  }
 }
 
 /// The sending side of one server call, implemented by a transport.

@@ -56,13 +56,13 @@ struct InboundStreamFlow {
     try bytes.withUnsafeReadableBytes { (raw) throws(RPCError) in
       try self.deframer.process(raw) { (message, compressed) throws(RPCError) in
         if !compressed {
-          if !(try sink.receive(message, flowControl: flowControl)) { withhold = true }
+          if !(try sink.receive(message, compressed: false, flowControl: flowControl)) { withhold = true }
           return
         }
         // A decompressor is borrowed per message: idle streams hold no zlib state.
         let delivered = try ZlibCodecPool.decompressors.withCodec(encoding) { (decompressor) throws(RPCError) in
           try decompressor.decompress(message, limit: limit) { (plain) throws(RPCError) in
-            if !(try sink.receive(plain, flowControl: flowControl)) { withhold = true }
+            if !(try sink.receive(plain, compressed: true, flowControl: flowControl)) { withhold = true }
           }
         }
         guard delivered != nil else {

@@ -1,5 +1,7 @@
 extension SwiftFileEmitter {
   /// `encodedSize()`: the sum of every field's size, in encoding order, plus the unknown fields.
+  /// Fields are read through `self`, so that one named `size` (as in `grpc.testing`'s
+  /// `ResponseParameters`) does not meet the local sum.
   mutating func emitEncodedSize(_ layout: SwiftMessageLayout) {
     block("\(visibility) func encodedSize() -> Int {") { body in
       body.line("var size = 0")
@@ -8,7 +10,7 @@ extension SwiftFileEmitter {
         case .field(let field):
           body.line(Self.sizeStatement(field))
         case .oneof(let oneof):
-          body.switchBlock(oneof.name) { body in
+          body.switchBlock("self.\(oneof.name)") { body in
             for member in oneof.members { body.line(Self.sizeStatement(member)) }
             body.line("case nil: break")
           }
@@ -110,16 +112,16 @@ extension SwiftFileEmitter {
     switch field.storage {
     case .implicit:
       return
-        "size &+= ProtobufSize.implicitField(\(field.codec).self, \(field.name), number: \(number))"
+        "size &+= ProtobufSize.implicitField(\(field.codec).self, self.\(field.name), number: \(number))"
     case .explicit, .boxed:
       return
-        "if let \(field.name) { size &+= ProtobufSize.field(\(field.codec).self, \(field.name), number: \(number)) }"
+        "if let value = self.\(field.name) { size &+= ProtobufSize.field(\(field.codec).self, value, number: \(number)) }"
     case .repeated(let packed):
       return
-        "size &+= ProtobufSize.repeated(\(field.codec).self, \(field.name), number: \(number), packed: \(packed))"
+        "size &+= ProtobufSize.repeated(\(field.codec).self, self.\(field.name), number: \(number), packed: \(packed))"
     case .map(_, let keyCodec):
       return
-        "size &+= ProtobufSize.map(\(keyCodec).self, \(field.codec).self, \(field.name), number: \(number))"
+        "size &+= ProtobufSize.map(\(keyCodec).self, \(field.codec).self, self.\(field.name), number: \(number))"
     case .oneofMember:
       // A case of the oneof's switch.
       return

@@ -1,0 +1,178 @@
+import Foundation
+import GRPCTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The programs of the interop tests: this package's `interop-server` and `interop-client`, and
+/// the gRPC project's own Python interop server and client (grpc 1.51.1), which
+/// `scripts/interop-peers.sh` fetches into `.build-interop/` on first use.
+enum InteropPeers {
+  /// Cleartext or TLS with the interop test credentials.
+  enum Security: String, CaseIterable, Sendable, CustomStringConvertible {
+    case plaintext
+    case tls
+
+    var description: String { self.rawValue }
+  }
+
+  /// A peer that could not be prepared or started.
+  struct InteropPeerError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+      self.description = description
+    }
+  }
+
+  /// How a client run ended, and everything it printed.
+  struct ClientRun: CustomStringConvertible {
+    var commandLine: String
+    var status: ExternalProcess.ExitStatus
+    var standardOutput: [String]
+    var standardError: String
+
+    var description: String {
+      "\(self.commandLine)\nended with \(self.status)\nstdout:\n\(self.standardOutput.joined(separator: "\n"))\nstderr:\n\(self.standardError)"
+    }
+
+    /// The lines on standard error, without empty ones.
+    var errorLines: [String] { self.standardError.split(separator: "\n").map(String.init) }
+  }
+
+  static let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+  private static let prepared = Task<String, any Error> {
+    let script = "\(Self.packageRoot)/scripts/interop-peers.sh"
+    let process = try ExternalProcess(executable: "/bin/bash", arguments: [script])
+    let directory = try await process.nextLine(timeout: .seconds(300))
+    let status = try await process.waitForExit(timeout: .seconds(60))
+    guard status == .exited(0), let directory else {
+      throw InteropPeerError("\(script) ended with \(status): \(process.standardErrorText)")
+    }
+    return directory
+  }
+
+  /// The folder the Python interop programs run from (fetched and generated once per process).
+  static func pythonDirectory() async throws -> String {
+    try await Self.prepared.value
+  }
+
+  /// The Python interpreter's path lookup, as `ExternalProcess.python` does it.
+  private static var python: [String] {
+    [ProcessInfo.processInfo.environment["PYTHON3"] ?? "python3", "-u"]
+  }
+
+  // MARK: Servers
+
+  /// Runs `body` with `interop-server` listening on a free port.
+  static func withSwiftServer<Result: Sendable>(
+    _ security: Security,
+    _ body: (Int) async throws -> Result
+  ) async throws -> Result {
+    let arguments = ["--port", "0"] + (security == .tls ? ["--use_tls"] : [])
+    return try await withExternalProcess(
+      try ExternalProcess(executable: try builtProduct("interop-server"), arguments: arguments)
+    ) { server in
+      try await body(try await server.waitForListeningPort())
+    }
+  }
+
+  /// Runs `body` with grpc's Python interop server listening on a free port.
+  static func withPythonServer<Result: Sendable>(
+    _ security: Security,
+    _ body: (Int) async throws -> Result
+  ) async throws -> Result {
+    let directory = try await Self.pythonDirectory()
+    let port = try await LoopbackPort.unused()
+    let arguments = Self.python + ["-m", "tests.interop.server", "--port=\(port)"]
+      + (security == .tls ? ["--use_tls=true"] : [])
+    return try await withExternalProcess(
+      try ExternalProcess(
+        executable: "/usr/bin/env", arguments: arguments,
+        environment: ["PYTHONDONTWRITEBYTECODE": "1"], workingDirectory: directory)
+    ) { server in
+      try await Self.waitUntilAccepting(port: port, server: server)
+      return try await body(port)
+    }
+  }
+
+  /// Waits until something accepts TCP connections on `127.0.0.1:port` (the Python server
+  /// prints nothing when it is ready).
+  private static func waitUntilAccepting(port: Int, server: ExternalProcess) async throws {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+      if let status = server.exitStatus {
+        throw InteropPeerError("\(server.commandLine) ended with \(status): \(server.standardErrorText)")
+      }
+      if Self.accepts(port: port) { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw InteropPeerError("\(server.commandLine) accepted no connection in 30 s: \(server.standardErrorText)")
+  }
+
+  private static func accepts(port: Int) -> Bool {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+      }
+    }
+  }
+
+  // MARK: Clients
+
+  /// Runs `interop-client` for one case; TLS flags in the `--flag=value` form runners use when
+  /// `runnerForm`, bare otherwise.
+  static func runSwiftClient(
+    _ testCase: String,
+    port: Int,
+    _ security: Security,
+    runnerForm: Bool = false,
+    extraArguments: [String] = []
+  ) async throws -> ClientRun {
+    var arguments = ["--server_host=127.0.0.1", "--server_port=\(port)", "--test_case=\(testCase)"]
+    if security == .tls {
+      arguments +=
+        runnerForm
+        ? ["--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"]
+        : ["--use_tls", "--use_test_ca", "--server_host_override", "foo.test.google.fr"]
+    }
+    let process = try ExternalProcess(
+      executable: try builtProduct("interop-client"), arguments: arguments + extraArguments)
+    return try await Self.finish(process)
+  }
+
+  /// Runs grpc's Python interop client for one case.
+  static func runPythonClient(_ testCase: String, port: Int, _ security: Security) async throws -> ClientRun {
+    let directory = try await Self.pythonDirectory()
+    var arguments = Self.python + [
+      "-m", "tests.interop.client", "--server_host=127.0.0.1", "--server_port=\(port)", "--test_case=\(testCase)",
+    ]
+    if security == .tls {
+      arguments += ["--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"]
+    }
+    let process = try ExternalProcess(
+      executable: "/usr/bin/env", arguments: arguments,
+      environment: ["PYTHONDONTWRITEBYTECODE": "1"], workingDirectory: directory)
+    return try await Self.finish(process)
+  }
+
+  /// Reads the client's output to its end and waits for it to exit (2 minutes at most).
+  private static func finish(_ process: ExternalProcess) async throws -> ClientRun {
+    var lines: [String] = []
+    while let line = try await process.nextLine(timeout: .seconds(120)) { lines.append(line) }
+    let status = try await process.waitForExit(timeout: .seconds(30))
+    return ClientRun(
+      commandLine: process.commandLine, status: status, standardOutput: lines,
+      standardError: process.standardErrorText)
+  }
+}
