@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .library(name: "ProtobufRuntime", targets: ["ProtobufRuntime"]),
     .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
+    .library(name: "GRPCStatusDetails", targets: ["GRPCStatusDetails"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
@@ -83,11 +84,21 @@ let package = Package(
       plugins: ["ProtobufCodeGenPlugin"]
     ),
 
+    // google.rpc.Status and the standard error details (google/rpc/*.proto), which RPCError
+    // carries in grpc-status-details-bin.
+    .target(
+      name: "GRPCStatusDetails",
+      dependencies: ["ProtobufWellKnownTypes"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+
     // gRPC: the transport-independent core, and the nghttp2 transport over SwiftNIO.
     .target(
       name: "GRPCKit",
       dependencies: [
         "ProtobufRuntime",
+        "GRPCStatusDetails",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
       ],
