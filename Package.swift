@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
     .library(name: "GRPCStatusDetails", targets: ["GRPCStatusDetails"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
+    .library(name: "GRPCKitTesting", targets: ["GRPCKitTesting"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
@@ -116,6 +117,16 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // For users' tests: the in-process transport and withInProcessServer.
+    .target(
+      name: "GRPCKitTesting",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -253,6 +264,14 @@ let package = Package(
     .testTarget(
       name: "GRPCKitTests",
       dependencies: ["GRPCKit", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCKitTestingTests",
+      dependencies: [
+        "GRPCKitTesting", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "ChatService", "ChatAPI",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
