@@ -111,7 +111,7 @@ final class InProcessCall: Sendable {
     self.requests.closeWrites(
       status.code == .ok
         ? RPCError(code: .failedPrecondition, message: "the server already ended the call with OK")
-        : RPCError(code: status.code, message: status.message, metadata: received)
+        : RPCError(receivedStatus: status, trailers: received)
     )
   }
 
