@@ -229,7 +229,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     stream.request.handle.outbound.close(
       status.code == .ok
         ? RPCError(code: .failedPrecondition, message: "the server already ended the call with OK")
-        : RPCError(code: status.code, message: status.message, metadata: trailers))
+        : RPCError(receivedStatus: status, trailers: trailers))
     stream.request.responses.finish(.status(status, trailers: trailers))
   }
 
