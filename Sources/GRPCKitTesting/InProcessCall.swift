@@ -22,13 +22,27 @@ final class InProcessCall: Sendable {
   let requests: InProcessMessagePipe
   /// Server to client.
   let responses: InProcessMessagePipe
+  /// The client's send limit for this call (`nil`: none).
+  private let requestSendLimit: Int?
+  /// The server's send limit (`nil`: none).
+  private let responseSendLimit: Int?
   private let state = Mutex(State())
 
   /// - Parameters:
   ///   - responseSink: Where the client's call receives headers, messages and the status.
   ///   - maximumRequestSize: The server's receive limit.
   ///   - maximumResponseSize: The client's receive limit for this call.
-  init(responseSink: any InboundMessageSink, maximumRequestSize: Int, maximumResponseSize: Int) {
+  ///   - requestSendLimit: The client's send limit for this call.
+  ///   - responseSendLimit: The server's send limit.
+  init(
+    responseSink: any InboundMessageSink,
+    maximumRequestSize: Int,
+    maximumResponseSize: Int,
+    requestSendLimit: Int? = nil,
+    responseSendLimit: Int? = nil
+  ) {
+    self.requestSendLimit = requestSendLimit
+    self.responseSendLimit = responseSendLimit
     self.requests = InProcessMessagePipe(maximumMessageSize: maximumRequestSize)
     self.responses = InProcessMessagePipe(
       maximumMessageSize: maximumResponseSize,
@@ -172,6 +186,14 @@ final class InProcessCall: Sendable {
     size: Int,
     encode: (UnsafeMutableRawBufferPointer) -> Void
   ) async throws(RPCError) {
+    if let limit = self.requestSendLimit, size > limit {
+      // Not sent, and the call ends, as over HTTP/2: the server sees the stream reset.
+      let error = RPCError(
+        code: .resourceExhausted,
+        message: "request message is \(size) bytes; the send limit is \(limit) bytes")
+      self.reset(error)
+      throw error
+    }
     if case .rejected(let error) = try await self.requests.send(size: size, encode: encode) {
       self.abort(error)
     }
@@ -181,6 +203,12 @@ final class InProcessCall: Sendable {
     size: Int,
     encode: (UnsafeMutableRawBufferPointer) -> Void
   ) async throws(RPCError) {
+    if let limit = self.responseSendLimit, size > limit {
+      // Not sent; a handler that lets the error through ends the call with it, as over HTTP/2.
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "response message is \(size) bytes; the send limit is \(limit) bytes")
+    }
     let headers = self.state.withLock { state -> Metadata? in
       guard !state.finished, !state.responseStarted, let context = state.context else { return nil }
       state.responseStarted = true

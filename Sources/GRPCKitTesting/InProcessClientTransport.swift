@@ -14,6 +14,10 @@ public struct InProcessClientTransport: ClientTransport {
   /// The largest response message accepted unless a call sets its own
   /// (``CallOptions/maximumReceiveMessageSize``).
   public let maximumReceiveMessageSize: Int
+  /// The largest request message sent unless a call sets its own
+  /// (``CallOptions/maximumSendMessageSize``); `nil` for no limit. A larger one fails the call
+  /// with `RESOURCE_EXHAUSTED` and is not sent.
+  public let maximumSendMessageSize: Int?
 
   /// Creates the client side of `server`.
   ///
@@ -21,9 +25,15 @@ public struct InProcessClientTransport: ClientTransport {
   ///   - server: The server transport to call.
   ///   - maximumReceiveMessageSize: The response size limit (4 MiB, as the nghttp2
   ///     transport's default).
-  public init(server: InProcessServerTransport, maximumReceiveMessageSize: Int = 4 << 20) {
+  ///   - maximumSendMessageSize: The request size limit (none by default, as over nghttp2).
+  public init(
+    server: InProcessServerTransport,
+    maximumReceiveMessageSize: Int = 4 << 20,
+    maximumSendMessageSize: Int? = nil
+  ) {
     self.server = server
     self.maximumReceiveMessageSize = maximumReceiveMessageSize
+    self.maximumSendMessageSize = maximumSendMessageSize
   }
 
   /// Starts a call on the server; waits for it to listen if it does not yet.
@@ -46,7 +56,9 @@ public struct InProcessClientTransport: ClientTransport {
     let call = InProcessCall(
       responseSink: responses,
       maximumRequestSize: self.server.maximumReceiveMessageSize,
-      maximumResponseSize: options.maximumReceiveMessageSize ?? self.maximumReceiveMessageSize
+      maximumResponseSize: options.maximumReceiveMessageSize ?? self.maximumReceiveMessageSize,
+      requestSendLimit: options.maximumSendMessageSize ?? self.maximumSendMessageSize,
+      responseSendLimit: self.server.maximumSendMessageSize
     )
     let stream = ServerStream(
       path: method.path,

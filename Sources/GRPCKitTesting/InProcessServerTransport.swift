@@ -38,14 +38,20 @@ public final class InProcessServerTransport: ServerTransport {
   /// The largest request message the server accepts; a larger one ends the call with
   /// `RESOURCE_EXHAUSTED`.
   public let maximumReceiveMessageSize: Int
+  /// The largest response message sent; `nil` for no limit. Writing a larger one throws
+  /// `RESOURCE_EXHAUSTED` to the handler and sends nothing.
+  public let maximumSendMessageSize: Int?
   private let state = Mutex(State())
 
   /// Creates the server side.
   ///
-  /// - Parameter maximumReceiveMessageSize: The request size limit (4 MiB, as the nghttp2
-  ///   transport's default).
-  public init(maximumReceiveMessageSize: Int = 4 << 20) {
+  /// - Parameters:
+  ///   - maximumReceiveMessageSize: The request size limit (4 MiB, as the nghttp2 transport's
+  ///     default).
+  ///   - maximumSendMessageSize: The response size limit (none by default, as over nghttp2).
+  public init(maximumReceiveMessageSize: Int = 4 << 20, maximumSendMessageSize: Int? = nil) {
     self.maximumReceiveMessageSize = maximumReceiveMessageSize
+    self.maximumSendMessageSize = maximumSendMessageSize
   }
 
   /// Serves the calls of this transport's client until ``beginGracefulShutdown()``, then

@@ -19,7 +19,8 @@
 /// cancel the handler; a cancelled client call cancels the handler; reserved headers are dropped
 /// from metadata both ways and `-bin` values arrive as bytes; a call that ends without messages
 /// is a trailers-only response (its headers arrive with the trailers); messages over the
-/// receiving side's limit end the call with `RESOURCE_EXHAUSTED`; and each direction of a call
+/// receiving side's limit end the call with `RESOURCE_EXHAUSTED`, and so do messages over the
+/// sending side's limit, unsent; and each direction of a call
 /// holds a bounded buffer: a writer waits while its reader does not read. Messages are not
 /// compressed. The peer is `"in-process"`.
 public struct InProcessTransport: Sendable {
@@ -34,11 +35,23 @@ public struct InProcessTransport: Sendable {
   ///   - maximumRequestMessageSize: The server's receive limit (4 MiB by default).
   ///   - maximumResponseMessageSize: The client's receive limit (4 MiB by default); a call can
   ///     set its own with ``CallOptions/maximumReceiveMessageSize``.
-  public init(maximumRequestMessageSize: Int = 4 << 20, maximumResponseMessageSize: Int = 4 << 20) {
-    self.server = InProcessServerTransport(maximumReceiveMessageSize: maximumRequestMessageSize)
+  ///   - clientSendLimit: The client's send limit (none by default); a call can set its own
+  ///     with ``CallOptions/maximumSendMessageSize``.
+  ///   - serverSendLimit: The server's send limit (none by default).
+  public init(
+    maximumRequestMessageSize: Int = 4 << 20,
+    maximumResponseMessageSize: Int = 4 << 20,
+    clientSendLimit: Int? = nil,
+    serverSendLimit: Int? = nil
+  ) {
+    self.server = InProcessServerTransport(
+      maximumReceiveMessageSize: maximumRequestMessageSize,
+      maximumSendMessageSize: serverSendLimit
+    )
     self.client = InProcessClientTransport(
       server: self.server,
-      maximumReceiveMessageSize: maximumResponseMessageSize
+      maximumReceiveMessageSize: maximumResponseMessageSize,
+      maximumSendMessageSize: clientSendLimit
     )
   }
 }

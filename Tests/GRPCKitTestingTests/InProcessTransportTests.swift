@@ -164,6 +164,43 @@ struct InProcessTransportTests {
     }
   }
 
+  @Test("Messages over the sender's limit are not sent and end the call with RESOURCE_EXHAUSTED")
+  func sendLimits() async throws {
+    let transport = InProcessTransport(clientSendLimit: 1024, serverSendLimit: 500)
+    try await withInProcessServer(services: [EchoService()], transport: transport) { client in
+      let echo = Echo_Echo.Client(wrapping: client)
+      let request = await #expect(throws: RPCError.self) {
+        _ = try await echo.get(
+          Echo_EchoRequest(payload: [UInt8](repeating: 1, count: 2000)),
+          options: self.options
+        )
+      }
+      #expect(request?.code == .resourceExhausted)
+      #expect(request?.message == "request message is 2003 bytes; the send limit is 1024 bytes")
+
+      // A call's own limit wins over the transport's.
+      let perCall = await #expect(throws: RPCError.self) {
+        _ = try await echo.get(
+          Echo_EchoRequest(payload: [UInt8](repeating: 1, count: 300)),
+          options: CallOptions(timeout: .seconds(30), maximumSendMessageSize: 100)
+        )
+      }
+      #expect(perCall?.message == "request message is 303 bytes; the send limit is 100 bytes")
+
+      let response = await #expect(throws: RPCError.self) {
+        _ = try await echo.get(
+          Echo_EchoRequest(payload: [UInt8](repeating: 1, count: 600)),
+          options: self.options
+        )
+      }
+      #expect(response?.code == .resourceExhausted)
+      #expect(response?.message == "response message is 603 bytes; the send limit is 500 bytes")
+
+      let fits = try await echo.get(Echo_EchoRequest(payload: [1, 2, 3]), options: self.options)
+      #expect(fits.payload == [1, 2, 3])
+    }
+  }
+
   @Test("A writer waits while its reader does not read: the buffer per call is bounded")
   func backpressure() async throws {
     let recorder = EventRecorder()
