@@ -12,7 +12,9 @@ let package = Package(
   products: [
     .library(name: "ProtobufRuntime", targets: ["ProtobufRuntime"]),
     .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
+    .library(name: "GRPCStatusDetails", targets: ["GRPCStatusDetails"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
+    .library(name: "GRPCKitTesting", targets: ["GRPCKitTesting"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
@@ -86,11 +88,21 @@ let package = Package(
       plugins: ["ProtobufCodeGenPlugin"]
     ),
 
+    // google.rpc.Status and the standard error details (google/rpc/*.proto), which RPCError
+    // carries in grpc-status-details-bin.
+    .target(
+      name: "GRPCStatusDetails",
+      dependencies: ["ProtobufWellKnownTypes"],
+      swiftSettings: swiftSettings,
+      plugins: ["ProtobufCodeGenPlugin"]
+    ),
+
     // gRPC: the transport-independent core, and the nghttp2 transport over SwiftNIO.
     .target(
       name: "GRPCKit",
       dependencies: [
         "ProtobufRuntime",
+        "GRPCStatusDetails",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
       ],
@@ -108,6 +120,16 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // For users' tests: the in-process transport and withInProcessServer.
+    .target(
+      name: "GRPCKitTesting",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -277,6 +299,14 @@ let package = Package(
     .testTarget(
       name: "GRPCKitTests",
       dependencies: ["GRPCKit", "GRPCTestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCKitTestingTests",
+      dependencies: [
+        "GRPCKitTesting", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "ChatService", "ChatAPI",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

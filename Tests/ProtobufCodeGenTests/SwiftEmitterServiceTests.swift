@@ -61,7 +61,7 @@ struct SwiftEmitterServiceTests {
     #expect(lines.contains("public enum Echo_Echo {"))
     #expect(lines.contains("public static let get = ProtobufMethodDescriptor("))
     #expect(!lines.contains { $0.contains("GRPCKit") || $0.contains("ServiceProtocol") })
-    #expect(!lines.contains("public struct Client: Sendable {"))
+    #expect(!lines.contains { $0.contains("struct Client") || $0.contains("ClientProtocol") })
   }
 
   @Test("Stubs nest in the service's namespace and register through a protocol extension")
@@ -71,9 +71,12 @@ struct SwiftEmitterServiceTests {
     let service = try #require(
       lines.firstIndex(of: "public protocol ServiceProtocol: GRPCKit.RegistrableRPCService {")
     )
-    let client = try #require(lines.firstIndex(of: "public struct Client: Sendable {"))
+    let clientProtocol = try #require(lines.firstIndex(of: "public protocol ClientProtocol: Sendable {"))
+    let client = try #require(lines.firstIndex(of: "public struct Client: ClientProtocol {"))
+    let conveniences = try #require(lines.firstIndex(of: "extension Echo_Echo.ClientProtocol {"))
     let registration = try #require(lines.firstIndex(of: "extension Echo_Echo.ServiceProtocol {"))
-    #expect(namespace < service && service < client && client < registration)
+    #expect(namespace < service && service < clientProtocol && clientProtocol < client)
+    #expect(client < conveniences && conveniences < registration)
     #expect(lines[registration + 2] == "public func registerMethods(with router: inout GRPCKit.RPCRouter) {")
     #expect(lines.contains("public let client: GRPCKit.GRPCClient"))
     #expect(lines.contains("public init(wrapping client: GRPCKit.GRPCClient) {"))
@@ -84,28 +87,28 @@ struct SwiftEmitterServiceTests {
     arguments: [
       (
         "func get(request: Echo_EchoRequest, context: GRPCKit.ServerContext) async throws -> Echo_EchoResponse",
-        "public func get(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions = GRPCKit.CallOptions()) async throws -> Echo_EchoResponse {",
+        "public func get(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions) async throws -> Echo_EchoResponse {",
         "try await self.client.unary(Echo_Echo.Method.get, request: request, options: options)",
         "router.registerUnary(Echo_Echo.Method.get) { (request: Echo_EchoRequest, context) -> Echo_EchoResponse in",
         "try await self.get(request: request, context: context)"
       ),
       (
         "func collect(requests: GRPCKit.RequestStream<Echo_EchoRequest>, context: GRPCKit.ServerContext) async throws -> Echo_EchoResponse",
-        "public func collect(options: GRPCKit.CallOptions = GRPCKit.CallOptions(), requests: (GRPCKit.RequestWriter<Echo_EchoRequest>) async throws -> Void) async throws -> Echo_EchoResponse {",
+        "public func collect(options: GRPCKit.CallOptions, requests: (GRPCKit.RequestWriter<Echo_EchoRequest>) async throws -> Void) async throws -> Echo_EchoResponse {",
         "try await self.client.clientStreaming(Echo_Echo.Method.collect, options: options, requests: requests)",
         "router.registerClientStreaming(Echo_Echo.Method.collect) { (requests: GRPCKit.RequestStream<Echo_EchoRequest>, context) -> Echo_EchoResponse in",
         "try await self.collect(requests: requests, context: context)"
       ),
       (
         "func expand(request: Echo_EchoRequest, responses: GRPCKit.ResponseWriter<Echo_EchoResponse>, context: GRPCKit.ServerContext) async throws",
-        "public func expand<Result: Sendable>(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions = GRPCKit.CallOptions(), body: (GRPCKit.ResponseStream<Echo_EchoResponse>) async throws -> Result) async throws -> Result {",
+        "public func expand<Result: Sendable>(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions, body: (GRPCKit.ResponseStream<Echo_EchoResponse>) async throws -> Result) async throws -> Result {",
         "try await self.client.serverStreaming(Echo_Echo.Method.expand, request: request, options: options, body: body)",
         "router.registerServerStreaming(Echo_Echo.Method.expand) { (request: Echo_EchoRequest, responses: GRPCKit.ResponseWriter<Echo_EchoResponse>, context) in",
         "try await self.expand(request: request, responses: responses, context: context)"
       ),
       (
         "func update(requests: GRPCKit.RequestStream<Echo_EchoRequest>, responses: GRPCKit.ResponseWriter<Echo_EchoResponse>, context: GRPCKit.ServerContext) async throws",
-        "public func update<Result: Sendable>(options: GRPCKit.CallOptions = GRPCKit.CallOptions(), body: (GRPCKit.RequestWriter<Echo_EchoRequest>, GRPCKit.ResponseStream<Echo_EchoResponse>) async throws -> Result) async throws -> Result {",
+        "public func update<Result: Sendable>(options: GRPCKit.CallOptions, body: (GRPCKit.RequestWriter<Echo_EchoRequest>, GRPCKit.ResponseStream<Echo_EchoResponse>) async throws -> Result) async throws -> Result {",
         "try await self.client.bidirectionalStreaming(Echo_Echo.Method.update, options: options, body: body)",
         "router.registerBidirectionalStreaming(Echo_Echo.Method.update) { (requests: GRPCKit.RequestStream<Echo_EchoRequest>, responses: GRPCKit.ResponseWriter<Echo_EchoResponse>, context) in",
         "try await self.update(requests: requests, responses: responses, context: context)"
@@ -125,6 +128,35 @@ struct SwiftEmitterServiceTests {
     #expect(lines[method + 1] == clientCall)
     let register = try #require(lines.firstIndex(of: registration))
     #expect(lines[register + 1] == handlerCall)
+  }
+
+  @Test("The client protocol declares every call, the conveniences without options forward to it")
+  func clientProtocol() throws {
+    let lines = try Self.generate()
+    let start = try #require(lines.firstIndex(of: "public protocol ClientProtocol: Sendable {"))
+    let end = try #require(lines[start...].firstIndex(of: "}"))
+    let requirements = lines[start..<end].filter { $0.hasPrefix("func ") }
+    #expect(requirements.count == 6)
+    #expect(
+      requirements.contains(
+        "func get<Result: Sendable>(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions, onResponse: (GRPCKit.ClientResponse<Echo_EchoResponse>) async throws -> Result) async throws -> Result"
+      ))
+    let convenience = try #require(
+      lines.firstIndex(
+        of:
+          "public func collect<Result: Sendable>(requests: (GRPCKit.RequestWriter<Echo_EchoRequest>) async throws -> Void, onResponse: (GRPCKit.ClientResponse<Echo_EchoResponse>) async throws -> Result) async throws -> Result {"
+      ))
+    #expect(
+      lines[convenience + 1]
+        == "try await self.collect(options: GRPCKit.CallOptions(), requests: requests, onResponse: onResponse)")
+    let unaryResponse = try #require(
+      lines.firstIndex(
+        of:
+          "public func get<Result: Sendable>(_ request: Echo_EchoRequest, options: GRPCKit.CallOptions, onResponse: (GRPCKit.ClientResponse<Echo_EchoResponse>) async throws -> Result) async throws -> Result {"
+      ))
+    #expect(
+      lines[unaryResponse + 1]
+        == "try await self.client.unary(Echo_Echo.Method.get, request: request, options: options, onResponse: onResponse)")
   }
 
   @Test("Proto comments document the protocol, its requirements and the client methods")
@@ -220,7 +252,8 @@ struct SwiftEmitterServiceTests {
     #expect(!lines.contains { $0.contains("public") })
     #expect(lines.contains("\(level) import GRPCKit"))
     #expect(lines.contains("\(level) protocol ServiceProtocol: GRPCKit.RegistrableRPCService {"))
-    #expect(lines.contains("\(level) struct Client: Sendable {"))
+    #expect(lines.contains("\(level) protocol ClientProtocol: Sendable {"))
+    #expect(lines.contains("\(level) struct Client: ClientProtocol {"))
     #expect(lines.contains("\(level) let client: GRPCKit.GRPCClient"))
     #expect(lines.contains("\(level) init(wrapping client: GRPCKit.GRPCClient) {"))
     #expect(lines.contains { $0.hasPrefix("\(level) func get(_ request: Echo_EchoRequest,") })

@@ -7,6 +7,11 @@
 /// A call made while a server handler runs takes that server call's remaining deadline and is
 /// cancelled with it (see ``CallOptions/propagatesDeadline``).
 ///
+/// With a ``ServiceConfig`` (``init(transport:serviceConfig:interceptorPipeline:retryBufferSize:)``)
+/// calls get per-method defaults and are retried or hedged as gRFC A6 says.
+/// ``beginGracefulShutdown()`` lets open calls finish before the transport closes; ``close()``
+/// closes it at once.
+///
 /// ```swift
 /// let client = GRPCClient(
 ///   transport: NGHTTP2ClientTransport(host: "127.0.0.1", port: 50051),
@@ -18,6 +23,11 @@ public struct GRPCClient: Sendable {
   /// The transport calls go over.
   public let transport: any ClientTransport
   private let interceptors: ClientInterceptorPipeline
+  /// Per-method settings; `nil` when the client has none (calls then skip the lookup).
+  private let serviceConfig: ServiceConfig?
+  let retryThrottle: RetryThrottle?
+  let retryBufferSize: Int
+  let lifecycle = ClientLifecycle()
 
   /// Creates a client whose interceptors apply to every call.
   ///
@@ -37,6 +47,66 @@ public struct GRPCClient: Sendable {
   public init(transport: any ClientTransport, interceptorPipeline: [ConditionalInterceptor<any ClientInterceptor>]) {
     self.transport = transport
     self.interceptors = ClientInterceptorPipeline(interceptorPipeline)
+    self.serviceConfig = nil
+    self.retryThrottle = nil
+    self.retryBufferSize = 0
+  }
+
+  /// Creates a client whose calls follow a service config: per-method timeouts, wait-for-ready,
+  /// message size limits, retries or hedging (gRFC A6), retry throttling, and the
+  /// load-balancing policy (handed to the transport).
+  ///
+  /// ```swift
+  /// let client = try GRPCClient(
+  ///   transport: transport,
+  ///   serviceConfig: ServiceConfig(json: #"{"methodConfig": [{"name": [{}], "timeout": "5s"}]}"#))
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - transport: The connection (or channel) to the server.
+  ///   - serviceConfig: The settings; validated here.
+  ///   - interceptorPipeline: Interceptors and the calls they apply to. They run once per call,
+  ///     above its attempts.
+  ///   - retryBufferSize: The request bytes a retried or hedged call keeps to replay on another
+  ///     attempt (gRFC A6's per-call buffer, 1 MiB by default); a call that writes more commits
+  ///     to its current attempt.
+  /// - Throws: ``ServiceConfigError`` when the config breaks a rule.
+  public init(
+    transport: any ClientTransport,
+    serviceConfig: ServiceConfig,
+    interceptorPipeline: [ConditionalInterceptor<any ClientInterceptor>] = [],
+    retryBufferSize: Int = 1 << 20
+  ) throws(ServiceConfigError) {
+    try serviceConfig.validate()
+    guard retryBufferSize >= 0 else {
+      throw ServiceConfigError(path: "", reason: "retryBufferSize must not be negative (is \(retryBufferSize))")
+    }
+    self.transport = transport
+    self.interceptors = ClientInterceptorPipeline(interceptorPipeline)
+    self.serviceConfig = serviceConfig
+    self.retryThrottle = serviceConfig.retryThrottling.map(RetryThrottle.init)
+    self.retryBufferSize = retryBufferSize
+    if !serviceConfig.loadBalancingConfig.isEmpty {
+      transport.useLoadBalancingPolicies(serviceConfig.loadBalancingConfig)
+    }
+  }
+
+  /// Creates a client whose calls follow the service config `json` (the JSON of
+  /// `grpc/service_config.proto`; see ``ServiceConfig/init(json:)``).
+  ///
+  /// - Parameters:
+  ///   - transport: The connection (or channel) to the server.
+  ///   - json: The service config.
+  ///   - interceptors: Run for every call, the first one first.
+  /// - Throws: ``ServiceConfigError`` naming the JSON path of the first problem.
+  public init(
+    transport: any ClientTransport,
+    serviceConfigJSON json: String,
+    interceptors: [any ClientInterceptor] = []
+  ) throws(ServiceConfigError) {
+    try self.init(
+      transport: transport, serviceConfig: ServiceConfig(json: json),
+      interceptorPipeline: interceptors.map { .apply($0, to: .all) })
   }
 
   /// Calls a unary method.
@@ -53,9 +123,38 @@ public struct GRPCClient: Sendable {
     options: CallOptions = CallOptions(),
     responseType: Response.Type = Response.self
   ) async throws -> Response {
-    try await self.clientStreaming(method, options: options, responseType: responseType) { writer in
-      try await writer.write(request)
+    try await self.unary(method, request: request, options: options) { (response: ClientResponse<Response>) in
+      try response.message
     }
+  }
+
+  /// Calls a unary method and hands the whole response to `onResponse`: the message or the
+  /// error, with the response headers and trailers.
+  ///
+  /// ```swift
+  /// let (reply, trailers) = try await client.unary(
+  ///   Echo_Echo.Method.get, request: Echo_EchoRequest(text: "hi")
+  /// ) { (response: ClientResponse<Echo_EchoResponse>) in
+  ///   (try response.message, response.trailers)
+  /// }
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - method: The method descriptor (from generated code).
+  ///   - request: The request message.
+  ///   - options: Deadline and metadata.
+  ///   - onResponse: Gets the response, also when the call failed with an ``RPCError``.
+  /// - Returns: What `onResponse` returns.
+  /// - Throws: What `onResponse` throws.
+  public func unary<Request: ProtobufMessage, Response: ProtobufMessage, Result: Sendable>(
+    _ method: ProtobufMethodDescriptor,
+    request: Request,
+    options: CallOptions = CallOptions(),
+    onResponse: (ClientResponse<Response>) async throws -> Result
+  ) async throws -> Result {
+    try await self.clientStreaming(
+      method, options: options, requests: { (writer: RequestWriter<Request>) in try await writer.write(request) },
+      onResponse: onResponse)
   }
 
   /// Calls a client-streaming method: `requests` writes the requests; the call half-closes when
@@ -69,18 +168,49 @@ public struct GRPCClient: Sendable {
     responseType: Response.Type = Response.self,
     requests: (RequestWriter<Request>) async throws -> Void
   ) async throws -> Response {
-    try await self.call(method, options: options) {
-      (writer: RequestWriter<Request>, responses: ResponseStream<Response>, transportBuffer) -> Response in
-      do {
-        try await requests(writer)
-      } catch let error as RPCError where transportBuffer.hasEnded {
-        // The server ended the call while requests were still being written (for example
-        // RESOURCE_EXHAUSTED for a large message): its status, read below, is the outcome.
-        _ = error
-      }
-      writer.finish()
-      return try await Self.single(from: responses, method: method)
+    try await self.clientStreaming(method, options: options, requests: requests) {
+      (response: ClientResponse<Response>) in try response.message
     }
+  }
+
+  /// Calls a client-streaming method: `requests` writes the requests (the call half-closes when
+  /// it returns), then `onResponse` gets the whole response: the message or the error, with the
+  /// response headers and trailers.
+  ///
+  /// - Returns: What `onResponse` returns.
+  /// - Throws: What `onResponse` throws, or the error `requests` threw (the call is then
+  ///   cancelled).
+  public func clientStreaming<Request: ProtobufMessage, Response: ProtobufMessage, Result: Sendable>(
+    _ method: ProtobufMethodDescriptor,
+    options: CallOptions = CallOptions(),
+    requests: (RequestWriter<Request>) async throws -> Void,
+    onResponse: (ClientResponse<Response>) async throws -> Result
+  ) async throws -> Result {
+    let response: ClientResponse<Response>
+    do {
+      response = try await self.call(method, options: options) {
+        (writer: RequestWriter<Request>, responses: ResponseStream<Response>, transportBuffer) in
+        do {
+          try await requests(writer)
+        } catch let error as RPCError where transportBuffer.hasEnded {
+          // The server ended the call while requests were still being written (for example
+          // RESOURCE_EXHAUSTED for a large message): its status, read below, is the outcome.
+          _ = error
+        }
+        writer.finish()
+        do {
+          let message = try await Self.single(from: responses, method: method)
+          return ClientResponse(
+            headers: try await responses.headers(), result: .success(message), trailers: responses.trailers ?? [:])
+        } catch let error as RPCError {
+          let headers = (try? await responses.headers()) ?? [:]
+          return ClientResponse(headers: headers, result: .failure(error), trailers: error.metadata)
+        }
+      }
+    } catch let error as RPCError {
+      response = ClientResponse(headers: [:], result: .failure(error), trailers: error.metadata)
+    }
+    return try await onResponse(response)
   }
 
   /// Calls a server-streaming method; `body` reads the responses. When `body` returns before
@@ -140,14 +270,18 @@ public struct GRPCClient: Sendable {
     body: (RequestWriter<Request>, ResponseStream<Response>, InboundMessageBuffer<Response>) async throws -> Result
   ) async throws -> Result {
     if Task.isCancelled { throw RPCError(code: .cancelled, message: "the call was cancelled before it started") }
+    try self.lifecycle.enter(method)
+    defer { self.lifecycle.leave(closing: self.transport) }
     var options = options
+    let methodConfig = self.serviceConfig?.methodConfig(for: method)
+    if let methodConfig { Self.apply(methodConfig, to: &options) }
     let serverCall = try Self.propagateServerCall(into: &options)
     let buffer = InboundMessageBuffer<Response>()
     let interceptors = self.interceptors.interceptors(for: method)
     var opened: (any ClientStreamOutbound)?
     let streams: ClientCallStreams<Request, Response>
     if interceptors.isEmpty {
-      let outbound = try await self.transport.openStream(method: method, options: options, responses: buffer)
+      let outbound = try await self.openStream(method, options: options, policy: methodConfig?.executionPolicy, responses: buffer)
       opened = outbound
       streams = ClientCallStreams(requests: RequestWriter(outbound: outbound), responses: ResponseStream(buffer: buffer))
     } else {
@@ -155,7 +289,8 @@ public struct GRPCClient: Sendable {
         streams = try await Self.intercept(
           options: options, context: ClientContext(method: method), interceptors: interceptors[...]
         ) { options, context in
-          let outbound = try await self.transport.openStream(method: context.method, options: options, responses: buffer)
+          let outbound = try await self.openStream(
+            context.method, options: options, policy: methodConfig?.executionPolicy, responses: buffer)
           opened = outbound
           return ClientCallStreams(requests: RequestWriter(outbound: outbound), responses: ResponseStream(buffer: buffer))
         }

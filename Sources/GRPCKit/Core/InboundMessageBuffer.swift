@@ -218,7 +218,7 @@ package final class InboundMessageBuffer<Message: ProtobufMessage>: InboundMessa
       return .success(nil)
     case .status(let status, let trailers):
       if status.code == .ok { return .success(nil) }
-      return .failure(RPCError(code: status.code, message: status.message, metadata: trailers))
+      return .failure(RPCError(receivedStatus: status, trailers: trailers))
     case .failure(let error):
       return .failure(error)
     }

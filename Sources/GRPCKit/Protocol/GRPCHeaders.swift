@@ -10,9 +10,13 @@ package enum GRPCHeaders {
     return rest.isEmpty || rest.first == "+" || rest.first == ";"
   }
 
-  /// Headers that carry protocol state and never surface as user metadata.
+  /// Headers that carry protocol state and never surface as user metadata. The one `grpc-*`
+  /// exception is `grpc-status-details-bin`: it passes both ways, as in grpc-go, so a client sees
+  /// the rich status a server sent (``RPCError/details`` decodes it) and a server can send one
+  /// it built itself.
   package static func isReserved(_ name: String) -> Bool {
-    if name.hasPrefix(":") || name.hasPrefix("grpc-") { return true }
+    if name.hasPrefix(":") { return true }
+    if name.hasPrefix("grpc-") { return name != RPCError.statusDetailsKey }
     switch name {
     case "content-type", "te", "user-agent", "content-length", "connection", "host",
       "accept-encoding", "transfer-encoding":

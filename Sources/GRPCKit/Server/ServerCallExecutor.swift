@@ -7,7 +7,8 @@ package enum ServerCallExecutor {
     @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
 
   /// Runs the call and ends it: `OK` with the context's trailers when the handler returns, the
-  /// error's status and metadata (after the context's trailers) when something throws. A
+  /// error's status and metadata (after the context's trailers) and its details (in
+  /// `grpc-status-details-bin`) when something throws. A
   /// non-``RPCError`` becomes `UNKNOWN` naming the handler or the interceptor that threw it.
   static func run<Request: ProtobufMessage, Response: ProtobufMessage>(
     requests: RequestStream<Request>,
@@ -36,6 +37,7 @@ package enum ServerCallExecutor {
       status = error.status
       trailers = context.trailers
       trailers.add(contentsOf: error.metadata)
+      trailers = error.trailersWithDetails(trailers)
     }
     outbound.finish(status, trailers: trailers)
   }

@@ -50,4 +50,22 @@ public protocol ClientTransport: Sendable {
     options: CallOptions,
     responses: any InboundMessageSink
   ) async throws(RPCError) -> any ClientStreamOutbound
+
+  /// Closes the transport's connections: open calls fail with `UNAVAILABLE`, and so do later
+  /// ones. ``GRPCClient/beginGracefulShutdown()`` calls it once its open calls have ended. The
+  /// default does nothing.
+  func close()
+
+  /// Chooses how calls are spread over the target's addresses: the first policy of
+  /// `policies` the transport supports (a service config's `loadBalancingConfig`). The default
+  /// ignores it.
+  ///
+  /// - Parameter policies: Policies in order of preference.
+  func useLoadBalancingPolicies(_ policies: [ServiceConfig.LoadBalancingPolicy])
+}
+
+extension ClientTransport {
+  public func close() {}
+
+  public func useLoadBalancingPolicies(_ policies: [ServiceConfig.LoadBalancingPolicy]) {}
 }

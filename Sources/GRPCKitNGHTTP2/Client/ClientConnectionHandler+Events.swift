@@ -55,7 +55,8 @@ extension ClientConnectionHandler {
       default: break
       }
     }
-    let metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
+    var metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
+    if endStream { GRPCHeaders.addRetryMetadata(from: fields.lazy.map { ($0.name, $0.value) }, to: &metadata) }
     if httpStatus == 100 { return }  // informational; the real headers follow
     guard httpStatus == 200 else {
       if let grpcStatus {
@@ -106,7 +107,8 @@ extension ClientConnectionHandler {
       if field.name == "grpc-status" { grpcStatus = field.value }
       if field.name == "grpc-message" { grpcMessage = StatusMessageEncoding.decode(field.value) }
     }
-    let metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
+    var metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
+    GRPCHeaders.addRetryMetadata(from: fields.lazy.map { ($0.name, $0.value) }, to: &metadata)
     guard let grpcStatus else {
       self.fail(key: key, RPCError(code: .internal, message: "the trailers have no grpc-status", metadata: metadata), reset: false)
       return

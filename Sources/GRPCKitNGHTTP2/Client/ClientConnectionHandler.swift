@@ -159,6 +159,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
       case .cancel(let key):
         self.fail(key: key, RPCError(code: .cancelled, message: "the call was cancelled"), reset: true)
+      case .fail(let key, let error):
+        self.fail(key: key, error, reset: true)
       case .resumeInbound(let key):
         guard var stream = self.streams[key], let streamID = stream.streamID else { break }
         let withheld = stream.inbound.release()
@@ -227,7 +229,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     stream.request.handle.outbound.close(
       status.code == .ok
         ? RPCError(code: .failedPrecondition, message: "the server already ended the call with OK")
-        : RPCError(code: status.code, message: status.message, metadata: trailers))
+        : RPCError(receivedStatus: status, trailers: trailers))
     stream.request.responses.finish(.status(status, trailers: trailers))
   }
 
@@ -260,13 +262,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     // Calls posted just before the close (a TLS failure read in the same loop turn): the loop
     // never opened them, so nothing was sent. Their writes and half-close are kept for a replay;
     // a cancellation among them ends the call instead.
-    let cancelled = Set(undrained.compactMap { action -> Int? in
-      if case .cancel(let key) = action { return key }
-      return nil
-    })
+    var ended: [Int: RPCError] = [:]
+    for action in undrained {
+      if case .cancel(let key) = action { ended[key] = RPCError(code: .cancelled, message: "the call was cancelled") }
+      if case .fail(let key, let error) = action { ended[key] = error }
+    }
     for case .open(let request) in undrained {
-      if cancelled.contains(request.handle.key) {
-        Self.end(request, RPCError(code: .cancelled, message: "the call was cancelled"))
+      if let error = ended[request.handle.key] {
+        Self.end(request, error)
       } else {
         self.refuse(request, error)
       }

@@ -127,6 +127,7 @@ extension ClientConnectionPool {
         let action = state.subchannels[index].machine.connectFailed(attempt: attempt, error: "\(error)", using: &state.random)
         var effects = self.effects(of: action, subchannel: index, state: &state)
         if case .name = self.target.endpoint, self.allFailed(state) { state.resolution = .needed }
+        if state.loadBalancing == .pickFirst, !state.waiters.isEmpty { effects += self.requestConnections(&state) }
         effects += self.serveWaiters(&state)
         return effects
       }

@@ -5,7 +5,8 @@ import Synchronization
 
 /// The connections of one client transport: a subchannel per address of the target, each
 /// connecting lazily (when a call needs it) and reconnecting with backoff; calls are spread
-/// round-robin over the ready ones.
+/// round-robin over the ready ones, or, with pick_first, the addresses are tried in order and
+/// every call uses the first that connected.
 ///
 /// A call that finds no ready connection waits for one; it fails with `UNAVAILABLE` once every
 /// address failed (fail fast), unless it asked to wait for ready, in which case only its
@@ -43,6 +44,7 @@ final class ClientConnectionPool: Sendable {
     var resolveTimer: Scheduled<Void>?
     var resolveBackoff: ConnectionBackoffSchedule
     var picker = RoundRobinPicker()
+    var loadBalancing: ServiceConfig.LoadBalancingPolicy
     var waiters: [Int: Waiter] = [:]
     var nextWaiterID = 0
     var lastError: String?
@@ -63,7 +65,10 @@ final class ClientConnectionPool: Sendable {
     self.configuration = configuration
     self.group = group
     self.keepaliveInterval = configuration.keepalive.interval.map(KeepaliveInterval.init)
-    self.state = Mutex(State(resolveBackoff: ConnectionBackoffSchedule(policy: configuration.backoff)))
+    self.state = Mutex(
+      State(
+        resolveBackoff: ConnectionBackoffSchedule(policy: configuration.backoff),
+        loadBalancing: configuration.loadBalancing))
   }
 
   /// A ready connection for a new call.
@@ -185,6 +190,8 @@ final class ClientConnectionPool: Sendable {
       }
     }
     for index in state.subchannels.indices {
+      // pick_first connects to the next address only once every earlier one has failed.
+      if state.loadBalancing == .pickFirst, state.subchannels[..<index].contains(where: { !$0.hasFailed }) { break }
       let action = state.subchannels[index].machine.requestConnection()
       effects += self.effects(of: action, subchannel: index, state: &state)
     }
@@ -208,14 +215,17 @@ final class ClientConnectionPool: Sendable {
       message: "could not connect to \(self.target) (last error: \(state.lastError ?? "none"))")
   }
 
-  /// Picks a ready connection round-robin, preferring one not on `excluding`.
+  /// Picks a ready connection round-robin (or, for pick_first, the first in address order),
+  /// preferring one not on `excluding`.
   private static func pickReady(_ state: inout State, excluding: Int?) -> ClientConnection? {
     let ready = state.subchannels.compactMap { subchannel -> ClientConnection? in
       guard case .ready = subchannel.machine.state else { return nil }
       return subchannel.connection
     }
     let preferred = ready.filter { $0.subchannelID != excluding }
-    return state.picker.pick(from: preferred.isEmpty ? ready : preferred)
+    let candidates = preferred.isEmpty ? ready : preferred
+    if state.loadBalancing == .pickFirst { return candidates.first }
+    return state.picker.pick(from: candidates)
   }
 
   /// Hands ready connections to waiting calls; fails the fail-fast ones if every address failed.
@@ -253,4 +263,17 @@ final class ClientConnectionPool: Sendable {
 extension ClientConnectionPool {
   /// True once ``close()`` was called.
   var isClosed: Bool { self.state.withLock { $0.closed } }
+
+  /// Switches the load-balancing policy; connections already made stay.
+  func useLoadBalancing(_ policy: ServiceConfig.LoadBalancingPolicy) {
+    self.state.withLock { $0.loadBalancing = policy }
+  }
+}
+
+extension ClientConnectionPool.Subchannel {
+  /// True while its last connection attempt failed (it waits to retry).
+  var hasFailed: Bool {
+    if case .transientFailure = self.machine.state { return true }
+    return false
+  }
 }

@@ -21,6 +21,7 @@ enum ClientRequestHeaders {
     }
     fields.append(("grpc-accept-encoding", CompressionAlgorithm.acceptEncoding(configuration.enabledCompression)))
     GRPCHeaders.fields(from: options.metadata, into: &fields)
+    GRPCHeaders.retryFields(from: options.metadata, into: &fields)
     return fields.map(HTTP2HeaderField.init)
   }
 }

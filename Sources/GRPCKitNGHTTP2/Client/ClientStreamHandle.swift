@@ -20,6 +20,8 @@ enum ClientStreamAction: Sendable {
   case write(key: Int, ByteBuffer)
   case halfClose(key: Int)
   case cancel(key: Int)
+  /// Ends the call with `error` (a request over the send limit): RST_STREAM CANCEL.
+  case fail(key: Int, RPCError)
   case resumeInbound(key: Int)
 }
 
@@ -50,6 +52,8 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
   private let retry: @Sendable (ClientStreamHandle, RPCError) -> Task<Void, Never>
   /// Compresses request messages; `nil` when the call sends them uncompressed.
   private let compressor: OutboundMessageCompressor?
+  /// The largest request message the call sends.
+  private let maximumSendMessageSize: Int?
   var key: Int { self.outbound.key }
 
   /// - Parameters:
@@ -59,14 +63,17 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
   ///   - replayLimit: Request bytes kept for a replay; a call that sent more is not retried.
   ///   - retry: Starts moving the call to another connection (see ``reroute(to:request:)``).
   ///   - compression: The call's request encoding (``CallOptions/compression``).
+  ///   - maximumSendMessageSize: The request size limit; a larger message fails the call.
   init(
     outbound: StreamOutboundHandle,
     responses: any InboundMessageSink,
     mailbox: ConnectionMailbox<ClientStreamAction>,
     replayLimit: Int,
     retry: @escaping @Sendable (ClientStreamHandle, RPCError) -> Task<Void, Never>,
-    compression: CompressionAlgorithm?
+    compression: CompressionAlgorithm?,
+    maximumSendMessageSize: Int? = nil
   ) {
+    self.maximumSendMessageSize = maximumSendMessageSize
     self.outbound = outbound
     self.responses = responses
     self.route = Mutex(Route(mailbox: mailbox))
@@ -76,6 +83,12 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
   }
 
   func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
+    if let limit = self.maximumSendMessageSize, size > limit {
+      let error = RPCError(
+        code: .resourceExhausted, message: "request message is \(size) bytes; the send limit is \(limit) bytes")
+      self.fail(error)
+      throw error
+    }
     try await self.outbound.write(size: size, compressor: compress ? self.compressor : nil, encode: encode) { buffer in
       self.route.withLock { route in
         if route.replay != nil {
@@ -111,6 +124,16 @@ final class ClientStreamHandle: ClientStreamOutbound, InboundFlowControl {
       task?.cancel()
       self.abandon(RPCError(code: .cancelled, message: "the call was cancelled"))
     }
+  }
+
+  /// Ends the call with `error`, as ``cancel()`` does with `CANCELLED`.
+  private func fail(_ error: RPCError) {
+    let posted = self.route.withLock { route -> Bool in
+      guard let mailbox = route.mailbox else { return false }
+      mailbox.post(.fail(key: self.key, error))
+      return true
+    }
+    if !posted { self.abandon(error) }
   }
 
   func resumeInbound() {

@@ -4,6 +4,10 @@ public import GRPCKit
 public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   /// The largest response message accepted (default 4 MiB), unless a call sets its own.
   public var maximumReceiveMessageSize: Int = 4 << 20
+  /// The largest request message sent (default: no limit), unless a call sets its own
+  /// (``CallOptions/maximumSendMessageSize``); a larger one fails its call with
+  /// `RESOURCE_EXHAUSTED` and is not sent.
+  public var maximumSendMessageSize: Int?
   /// SETTINGS_INITIAL_WINDOW_SIZE for response streams.
   public var streamWindowSize: Int = 1 << 20
   /// The connection-level receive window.
@@ -26,6 +30,11 @@ public struct NGHTTP2ClientConfiguration: Sendable, Hashable {
   /// unprocessed (REFUSED_STREAM, or above a GOAWAY's last stream id) can be replayed once on
   /// another connection; a call that sent more is not retried.
   public var transparentRetryBufferSize: Int = 64 << 10
+  /// How calls are spread over the target's addresses: `.roundRobin` (the default: a
+  /// connection per address, calls in turn) or `.pickFirst` (the addresses in order, every call
+  /// on the first that connects). A service config's `loadBalancingConfig` given to
+  /// ``GRPCClient`` overrides it.
+  public var loadBalancing: ServiceConfig.LoadBalancingPolicy = .roundRobin
   /// The `user-agent` header.
   public var userAgent = "grpc-swift-nghttp2/0.1"
   /// TLS with ALPN `h2`; `nil` for cleartext HTTP/2 (h2c with prior knowledge).

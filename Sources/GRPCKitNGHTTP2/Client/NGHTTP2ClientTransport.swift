@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// - Lazy: nothing connects (or resolves) until the first call.
 /// - Load balancing: a name resolves to all its addresses; each address gets one connection,
-///   and calls are spread round-robin over the ready ones.
+///   and calls are spread round-robin over the ready ones, or with pick_first
+///   (``NGHTTP2ClientConfiguration/loadBalancing``, or a service config) the addresses are
+///   tried in order and calls use the first that connected.
 /// - Reconnection: a lost connection is replaced when the next call needs it (after resolving
 ///   the name again); a failed attempt is retried with gRPC's exponential backoff and jitter
 ///   (``NGHTTP2ClientConfiguration/backoff``).
@@ -110,7 +112,8 @@ public final class NGHTTP2ClientTransport: ClientTransport {
           await self.retry(handle, method: method, options: options, deadline: deadline, excluding: connection.subchannelID)
         }
       },
-      compression: options.compression)
+      compression: options.compression,
+      maximumSendMessageSize: options.maximumSendMessageSize ?? self.configuration.maximumSendMessageSize)
     let request = try self.request(for: handle, method: method, options: options, deadline: deadline)
     if !connection.mailbox.post(.open(request)) {
       // The connection closed after it was picked; nothing was sent, so the call moves.
@@ -120,9 +123,18 @@ public final class NGHTTP2ClientTransport: ClientTransport {
   }
 
   /// Closes every connection: open calls fail with `UNAVAILABLE`, and so do calls waiting for
-  /// a connection and later calls.
+  /// a connection and later calls. To let open calls finish first, close the ``GRPCClient``
+  /// with ``GRPCClient/beginGracefulShutdown()``.
   public func close() {
     self.pool.close()
+  }
+
+  /// Uses the first of `policies` (all are supported), as a service config's
+  /// `loadBalancingConfig` asks; connections already made stay.
+  ///
+  /// - Parameter policies: Policies in order of preference.
+  public func useLoadBalancingPolicies(_ policies: [ServiceConfig.LoadBalancingPolicy]) {
+    if let policy = policies.first { self.pool.useLoadBalancing(policy) }
   }
 
   /// The request with the time left until `deadline`.

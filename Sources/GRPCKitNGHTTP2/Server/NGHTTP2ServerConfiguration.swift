@@ -5,6 +5,10 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   /// The largest request message accepted (default 4 MiB); larger ones end the call with
   /// `RESOURCE_EXHAUSTED` before they are buffered.
   public var maximumReceiveMessageSize: Int = 4 << 20
+  /// The largest response message a handler may write (default: no limit); a larger one is not
+  /// sent, and the write throws `RESOURCE_EXHAUSTED` naming both sizes (which ends the call
+  /// with that status unless the handler catches it).
+  public var maximumSendMessageSize: Int?
   /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients.
   public var maximumConcurrentStreams: Int = 4096
   /// SETTINGS_INITIAL_WINDOW_SIZE: how many request bytes one stream may have in flight

@@ -79,13 +79,16 @@ extension ServerConnectionHandler {
         key: Int(streamID), allocator: allocator,
         highWatermark: self.configuration.outboundHighWatermark,
         lowWatermark: self.configuration.outboundLowWatermark),
-      mailbox: mailbox, compression: compression)
+      mailbox: mailbox, compression: compression,
+      maximumSendMessageSize: self.configuration.maximumSendMessageSize)
+    var metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
+    GRPCHeaders.addRetryMetadata(from: fields.lazy.map { ($0.name, $0.value) }, to: &metadata)
     let call: ServerCall
     do {
       call = try self.streamHandler.handle(
         ServerStream(
           path: path,
-          metadata: GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) }),
+          metadata: metadata,
           peer: self.peer,
           deadline: deadline,
           requestCompression: compression.requestEncoding,

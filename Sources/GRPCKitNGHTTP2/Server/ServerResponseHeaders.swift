@@ -67,5 +67,6 @@ enum ServerResponseHeaders {
     fields.append(("grpc-status", String(status.code.rawValue)))
     if !status.message.isEmpty { fields.append(("grpc-message", StatusMessageEncoding.encode(status.message))) }
     GRPCHeaders.fields(from: trailers, into: &fields)
+    GRPCHeaders.retryFields(from: trailers, into: &fields)
   }
 }

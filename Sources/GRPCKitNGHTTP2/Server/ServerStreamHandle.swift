@@ -27,12 +27,17 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
     case decided(OutboundMessageCompressor?)
   }
 
+  /// The largest response message the handler may write.
+  private let maximumSendMessageSize: Int?
+
   init(
     streamID: Int32,
     outbound: StreamOutboundHandle,
     mailbox: ConnectionMailbox<ServerStreamAction>,
-    compression: ServerCallCompression
+    compression: ServerCallCompression,
+    maximumSendMessageSize: Int? = nil
   ) {
+    self.maximumSendMessageSize = maximumSendMessageSize
     self.streamID = streamID
     self.outbound = outbound
     self.mailbox = mailbox
@@ -51,6 +56,11 @@ final class ServerStreamHandle: ServerStreamOutbound, InboundFlowControl {
   }
 
   func write(size: Int, compress: Bool, encode: (UnsafeMutableRawBufferPointer) -> Void) async throws(RPCError) {
+    if let limit = self.maximumSendMessageSize, size > limit {
+      // Not sent; a handler that lets the error through ends the call with it.
+      throw RPCError(
+        code: .resourceExhausted, message: "response message is \(size) bytes; the send limit is \(limit) bytes")
+    }
     let compressor = self.responseCompressor()
     try await self.outbound.write(size: size, compressor: compress ? compressor : nil, encode: encode) { buffer in
       self.mailbox.post(.write(streamID: self.streamID, buffer))

@@ -9,8 +9,12 @@ extension SwiftFileEmitter {
     block("extension \(namespace) {") { body in
       body.emitServiceProtocol(service, methods: methods)
       body.line()
+      body.emitClientProtocol(service, namespace: namespace, methods: methods)
+      body.line()
       body.emitClient(service, namespace: namespace, methods: methods)
     }
+    line()
+    emitClientConveniences(namespace: namespace, methods: methods)
     line()
     block("extension \(namespace).ServiceProtocol {") { body in
       body.line("/// Registers every method of the service with `router`.")
@@ -83,13 +87,35 @@ extension SwiftFileEmitter {
     }
   }
 
+  /// The client side of the service as a protocol, so that callers can depend on it and tests
+  /// can replace the generated `Client` with a mock.
+  private mutating func emitClientProtocol(
+    _ service: ProtoService,
+    namespace: String,
+    methods: [SwiftMethod]
+  ) {
+    line("/// The calls of `\(service.fullName)`: the generated `Client` makes them through a")
+    line(
+      "/// `GRPCKit.GRPCClient`; a test can conform a mock. Extensions add the forms without `options`."
+    )
+    block("\(visibility) protocol ClientProtocol: Sendable {") { body in
+      for (index, signature) in methods.flatMap({
+        ClientSignature.all(for: $0, namespace: namespace)
+      }).enumerated() {
+        if index > 0 { body.line() }
+        body.clientDocComment(signature)
+        body.line("func \(signature.declaration(withOptions: true))")
+      }
+    }
+  }
+
   private mutating func emitClient(
     _ service: ProtoService,
     namespace: String,
     methods: [SwiftMethod]
   ) {
     line("/// Calls the methods of `\(service.fullName)` through a `GRPCKit.GRPCClient`.")
-    block("\(visibility) struct Client: Sendable {") { body in
+    block("\(visibility) struct Client: ClientProtocol {") { body in
       body.line("/// The client that makes the calls.")
       body.line("\(body.visibility) let client: GRPCKit.GRPCClient")
       body.line()
@@ -99,51 +125,40 @@ extension SwiftFileEmitter {
       body.line("\(body.visibility) init(wrapping client: GRPCKit.GRPCClient) {")
       body.indented { $0.line("self.client = client") }
       body.line("}")
-      for method in methods {
+      for signature in methods.flatMap({ ClientSignature.all(for: $0, namespace: namespace) }) {
         body.line()
-        body.emitClientMethod(method, namespace: namespace)
+        body.clientDocComment(signature)
+        body.block("\(body.visibility) func \(signature.declaration(withOptions: true)) {") {
+          body in
+          body.line("try await self.client.\(signature.call)")
+        }
       }
     }
   }
 
-  private mutating func emitClientMethod(_ method: SwiftMethod, namespace: String) {
-    let descriptor = "\(namespace).Method.\(method.name)"
-    let options = "options: GRPCKit.CallOptions = GRPCKit.CallOptions()"
-    let request = method.requestType
-    let response = method.responseType
-    let result = method.resultTypeName
-    let signature: String
-    let call: String
-    switch method.kind {
-    case .unary:
-      methodDocComment(method, fallback: "Calls `\(method.proto.name)`.")
-      signature = "(_ request: \(request), \(options)) async throws -> \(response)"
-      call = "unary(\(descriptor), request: request, options: options)"
-    case .clientStreaming:
-      methodDocComment(method, fallback: "Calls `\(method.proto.name)`.")
-      line("///")
-      line("/// `requests` writes the requests; the call half-closes when it returns.")
-      signature =
-        "(\(options), requests: (GRPCKit.RequestWriter<\(request)>) async throws -> Void) async throws -> \(response)"
-      call = "clientStreaming(\(descriptor), options: options, requests: requests)"
-    case .serverStreaming:
-      methodDocComment(method, fallback: "Calls `\(method.proto.name)`.")
-      line("///")
-      line("/// `body` reads the responses; the call is cancelled if it returns before the server ends.")
-      signature =
-        "<\(result): Sendable>(_ request: \(request), \(options), body: (GRPCKit.ResponseStream<\(response)>) async throws -> \(result)) async throws -> \(result)"
-      call = "serverStreaming(\(descriptor), request: request, options: options, body: body)"
-    case .bidirectionalStreaming:
-      methodDocComment(method, fallback: "Calls `\(method.proto.name)`.")
-      line("///")
-      line("/// `body` writes requests and reads responses, concurrently if it likes; when it returns,")
-      line("/// the requests half-close, and the call is cancelled if the server has not ended it.")
-      signature =
-        "<\(result): Sendable>(\(options), body: (GRPCKit.RequestWriter<\(request)>, GRPCKit.ResponseStream<\(response)>) async throws -> \(result)) async throws -> \(result)"
-      call = "bidirectionalStreaming(\(descriptor), options: options, body: body)"
+  /// The client calls without `options`, for every conforming type.
+  private mutating func emitClientConveniences(namespace: String, methods: [SwiftMethod]) {
+    block("extension \(namespace).ClientProtocol {") { body in
+      for (index, signature) in methods.flatMap({
+        ClientSignature.all(for: $0, namespace: namespace)
+      }).enumerated() {
+        if index > 0 { body.line() }
+        body.clientDocComment(signature)
+        body.line("///")
+        body.line("/// The call has default options.")
+        body.block("\(body.visibility) func \(signature.declaration(withOptions: false)) {") {
+          body in
+          body.line("try await self.\(signature.forwardingCall)")
+        }
+      }
     }
-    block("\(visibility) func \(method.name)\(signature) {") { body in
-      body.line("try await self.client.\(call)")
+  }
+
+  private mutating func clientDocComment(_ signature: ClientSignature) {
+    methodDocComment(signature.method, fallback: "Calls `\(signature.method.proto.name)`.")
+    if let note = signature.note {
+      line("///")
+      line("/// \(note)")
     }
   }
 
@@ -154,5 +169,160 @@ extension SwiftFileEmitter {
     } else {
       docComment(method.proto.comments)
     }
+  }
+}
+
+/// One client method of an RPC: its parameters, with or without `options`, and the
+/// `GRPCKit.GRPCClient` call it makes.
+struct ClientSignature {
+  let method: SwiftMethod
+  let generic: String?
+  /// `(label, name, type)`; `options` goes first or after the request.
+  let parameters: [(label: String, name: String, type: String)]
+  let result: String
+  let clientFunction: String
+  let descriptor: String
+  let note: String?
+
+  static func all(for method: SwiftMethod, namespace: String) -> [ClientSignature] {
+    let descriptor = "\(namespace).Method.\(method.name)"
+    let request = method.requestType
+    let response = method.responseType
+    let result = method.resultTypeName
+    let onResponse = (
+      label: "onResponse", name: "onResponse",
+      type: "(GRPCKit.ClientResponse<\(response)>) async throws -> \(result)"
+    )
+    func make(
+      _ generic: String?,
+      _ parameters: [(label: String, name: String, type: String)],
+      _ returns: String,
+      _ function: String,
+      _ note: String?
+    ) -> ClientSignature {
+      ClientSignature(
+        method: method,
+        generic: generic,
+        parameters: parameters,
+        result: returns,
+        clientFunction: function,
+        descriptor: descriptor,
+        note: note
+      )
+    }
+    switch method.kind {
+    case .unary:
+      let input = (label: "_", name: "request", type: request)
+      return [
+        make(nil, [input], response, "unary", nil),
+        make(
+          result,
+          [input, onResponse],
+          result,
+          "unary",
+          "`onResponse` gets the response with its headers and trailers, or the error."
+        ),
+      ]
+    case .clientStreaming:
+      let requests = (
+        label: "requests", name: "requests",
+        type: "(GRPCKit.RequestWriter<\(request)>) async throws -> Void"
+      )
+      return [
+        make(
+          nil,
+          [requests],
+          response,
+          "clientStreaming",
+          "`requests` writes the requests; the call half-closes when it returns."
+        ),
+        make(
+          result,
+          [requests, onResponse],
+          result,
+          "clientStreaming",
+          "`requests` writes the requests; `onResponse` gets the response with its headers and trailers, or the error."
+        ),
+      ]
+    case .serverStreaming:
+      return [
+        make(
+          result,
+          [
+            (label: "_", name: "request", type: request),
+            (
+              label: "body", name: "body",
+              type: "(GRPCKit.ResponseStream<\(response)>) async throws -> \(result)"
+            ),
+          ],
+          result,
+          "serverStreaming",
+          "`body` reads the responses; the call is cancelled if it returns before the server ends."
+        )
+      ]
+    case .bidirectionalStreaming:
+      return [
+        make(
+          result,
+          [
+            (
+              label: "body", name: "body",
+              type:
+                "(GRPCKit.RequestWriter<\(request)>, GRPCKit.ResponseStream<\(response)>) async throws -> \(result)"
+            )
+          ],
+          result,
+          "bidirectionalStreaming",
+          "`body` writes requests and reads responses, concurrently if it likes; when it returns, the requests half-close, and the call is cancelled if the server has not ended it."
+        )
+      ]
+    }
+  }
+
+  private var hasRequest: Bool { self.parameters.first?.name == "request" }
+
+  /// `name<Result: Sendable>(_ request: X, options: GRPCKit.CallOptions, ...) async throws -> Y`.
+  func declaration(withOptions: Bool) -> String {
+    var parameters = self.parameters.map {
+      "\($0.label == $0.name ? $0.name : "\($0.label) \($0.name)"): \($0.type)"
+    }
+    if withOptions {
+      parameters.insert("options: GRPCKit.CallOptions", at: self.hasRequest ? 1 : 0)
+    }
+    let generic = self.generic.map { "<\($0): Sendable>" } ?? ""
+    return
+      "\(self.method.name)\(generic)(\(parameters.joined(separator: ", "))) async throws -> \(self.result)"
+  }
+
+  /// The `GRPCKit.GRPCClient` call the generated `Client` makes.
+  var call: String {
+    var arguments = [self.descriptor]
+    for parameter in self.parameters {
+      if parameter.name == "request" {
+        arguments.append("request: request")
+        arguments.append("options: options")
+      } else {
+        if !self.hasRequest && arguments.count == 1 { arguments.append("options: options") }
+        arguments.append("\(parameter.name): \(parameter.name)")
+      }
+    }
+    return "\(self.clientFunction)(\(arguments.joined(separator: ", ")))"
+  }
+
+  /// The call of the full method from a convenience without `options`.
+  var forwardingCall: String {
+    var arguments: [String] = []
+    for parameter in self.parameters {
+      if parameter.name == "request" {
+        arguments.append("request")
+        arguments.append("options: GRPCKit.CallOptions()")
+      } else {
+        if !self.hasRequest && arguments.isEmpty {
+          arguments.append("options: GRPCKit.CallOptions()")
+        }
+        arguments.append("\(parameter.name): \(parameter.name)")
+      }
+    }
+    return "\(self.method.name)(\(arguments.joined(separator: ", ")))"
   }
 }
