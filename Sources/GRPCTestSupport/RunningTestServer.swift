@@ -28,13 +28,19 @@ public final class RunningTestServer: Sendable {
   ///   - host: The address to bind.
   ///   - port: The port, 0 for a free one.
   ///   - services: The services.
+  ///   - shutdownGracePeriod: How long open calls may run after a graceful shutdown begins
+  ///     (short by default, so that `stop()` is quick).
   /// - Throws: The bind error.
   public static func start(
     host: String = "127.0.0.1",
     port: Int = 0,
-    services: [any RegistrableRPCService] = [EchoService()]
+    services: [any RegistrableRPCService] = [EchoService()],
+    shutdownGracePeriod: Duration = .seconds(5)
   ) async throws -> RunningTestServer {
-    try await Self.start(NGHTTP2ServerTransport(host: host, port: port, configuration: Self.configuration), services: services)
+    var configuration = Self.configuration
+    configuration.shutdownGracePeriod = shutdownGracePeriod
+    return try await Self.start(
+      NGHTTP2ServerTransport(host: host, port: port, configuration: configuration), services: services)
   }
 
   /// Starts a server on the Unix domain socket `path` and waits until it listens.

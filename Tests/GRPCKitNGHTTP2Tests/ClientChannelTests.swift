@@ -191,9 +191,12 @@ struct ClientChannelTests {
 
   @Test("After GOAWAY the open stream finishes on its server and new calls go to the other")
   func goAwayMovesNewCalls() async throws {
+    // The open stream must outlive the drain's calls: a grace period no loaded machine reaches.
     let servers = [
-      "a": try await RunningTestServer.start(services: [ServerNameEchoService(name: "a")]),
-      "b": try await RunningTestServer.start(services: [ServerNameEchoService(name: "b")]),
+      "a": try await RunningTestServer.start(
+        services: [ServerNameEchoService(name: "a")], shutdownGracePeriod: .seconds(60)),
+      "b": try await RunningTestServer.start(
+        services: [ServerNameEchoService(name: "b")], shutdownGracePeriod: .seconds(60)),
     ]
     let target = "ipv4:127.0.0.1:\(servers["a"]!.port),127.0.0.1:\(servers["b"]!.port)"
     let (streamed, later) = try await withEchoChannel(target) { echo in
