@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "ProtobufWellKnownTypes", targets: ["ProtobufWellKnownTypes"]),
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
+    .library(name: "GRPCMetrics", targets: ["GRPCMetrics"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
@@ -30,6 +31,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev).
@@ -105,6 +108,16 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Metrics of calls (go-grpc-prometheus's names) as server and client interceptors.
+    .target(
+      name: "GRPCMetrics",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -137,6 +150,7 @@ let package = Package(
       dependencies: [
         "ChatAPI", "GRPCKit",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -254,6 +268,15 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOTLS", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCMetricsTests",
+      dependencies: [
+        "GRPCMetrics", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: swiftSettings
     ),

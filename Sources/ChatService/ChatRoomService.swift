@@ -47,7 +47,8 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     self.directory = RoomDirectory(
       sharedStore: backend.sharedStore,
       historySize: configuration.historySize,
-      maximumIdleRooms: configuration.maximumIdleRooms
+      maximumIdleRooms: configuration.maximumIdleRooms,
+      metrics: .ifBootstrapped()
     )
     self.logger = logger
     self.roomEvents = RoomEventsService(
@@ -87,7 +88,10 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
         { await self.receive(requests, from: member, in: room) },
         {
           await member.write { item in
-            if case .record(let record) = item { try await responses.write(record.message) }
+            if case .record(let record) = item {
+              try await responses.write(record.message)
+              self.directory.metrics?.delivered.increment()
+            }
           }
         },
       ])
@@ -96,6 +100,7 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     case .success:
       logger.debug("member left")
     case .failure(let error) where error.code == .resourceExhausted:
+      self.directory.metrics?.slowConsumers.increment()
       logger.info("slow consumer ended", metadata: ["chat.error": "\(error.message)"])
       throw error
     case .failure(let error):
