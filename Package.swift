@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "GRPCMetrics", targets: ["GRPCMetrics"]),
+    .library(name: "GRPCServiceLifecycle", targets: ["GRPCServiceLifecycle"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
@@ -33,6 +34,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev).
@@ -109,6 +111,15 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // GRPCServer as a swift-service-lifecycle Service.
+    .target(
+      name: "GRPCServiceLifecycle",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -211,8 +222,16 @@ let package = Package(
       name: "chat-server",
       dependencies: [
         "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
+        "GRPCMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -277,6 +296,15 @@ let package = Package(
         "GRPCMetrics", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCServiceLifecycleTests",
+      dependencies: [
+        "GRPCServiceLifecycle", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),
