@@ -202,7 +202,7 @@ let package = Package(
     .executableTarget(
       name: "chat-client",
       dependencies: [
-        "ChatClient", "GRPCKit",
+        "ChatClient", "GRPCKit", "ProtobufRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -222,7 +222,7 @@ let package = Package(
       name: "chat-server",
       dependencies: [
         "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
-        "GRPCMetrics",
+        "GRPCMetrics", "ProtobufRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
