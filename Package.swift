@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
     .library(name: "GRPCMetrics", targets: ["GRPCMetrics"]),
     .library(name: "GRPCServiceLifecycle", targets: ["GRPCServiceLifecycle"]),
+    .library(name: "GRPCTracing", targets: ["GRPCTracing"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
@@ -35,6 +36,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev).
@@ -111,6 +113,15 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Tracing of calls (W3C trace context in metadata) as server and client interceptors.
+    .target(
+      name: "GRPCTracing",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -296,6 +307,15 @@ let package = Package(
         "GRPCMetrics", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCTracingTests",
+      dependencies: [
+        "GRPCTracing", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
       ],
       swiftSettings: swiftSettings
     ),
