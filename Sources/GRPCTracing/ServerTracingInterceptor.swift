@@ -31,7 +31,8 @@ public struct ServerTracingInterceptor: ServerInterceptor {
     next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
   ) async throws {
     var parent = InstrumentationContext.topLevel
-    InstrumentationSystem.instrument.extract(context.requestMetadata, into: &parent, using: MetadataExtractor())
+    InstrumentationSystem.instrument.extract(
+      RedactedMetadata(context.requestMetadata), into: &parent, using: RedactedMetadata.Extractor())
     let method = context.method
     // Not withSpan: it marks every thrown error as a span error, and a server span is an error
     // only for a server fault.
@@ -63,4 +64,25 @@ public struct ServerTracingInterceptor: ServerInterceptor {
   static let serverFaults: Set<Status.Code> = [
     .unknown, .deadlineExceeded, .unimplemented, .internal, .unavailable, .dataLoss,
   ]
+}
+
+/// Request metadata handed to a tracer's `extract`, whose description names the keys only: a
+/// tracer that logs the carrier of a malformed header (swift-otel does, at warning) must not log
+/// credentials such as `authorization`.
+struct RedactedMetadata: Sendable, CustomStringConvertible {
+  let metadata: Metadata
+
+  init(_ metadata: Metadata) {
+    self.metadata = metadata
+  }
+
+  var description: String {
+    "[" + self.metadata.map { "\($0.key): <redacted>" }.joined(separator: ", ") + "]"
+  }
+
+  struct Extractor: Tracing.Extractor {
+    func extract(key: String, from carrier: RedactedMetadata) -> String? {
+      carrier.metadata.first(key)
+    }
+  }
 }

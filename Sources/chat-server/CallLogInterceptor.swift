@@ -2,7 +2,8 @@ import GRPCKit
 import Logging
 import Synchronization
 
-/// Binds each call's trace context (``CallTrace``) for the log lines its handler writes, and,
+/// Binds each call's trace context (``CallTrace``) for the log lines its handler writes (the
+/// server span's when calls are traced, else the request's trace headers), and,
 /// with `--access-log`, writes one info line per call when it ends:
 ///
 /// ```json
@@ -13,6 +14,8 @@ import Synchronization
 struct CallLogInterceptor: ServerInterceptor {
   let logger: Logger
   let accessLog: Bool
+  /// The trace of the span the call runs in, when calls are traced (`--otlp-endpoint`).
+  let spanTrace: (@Sendable () -> CallTrace?)?
 
   func intercept<Request: ProtobufMessage, Response: ProtobufMessage>(
     requests: RequestStream<Request>,
@@ -20,7 +23,7 @@ struct CallLogInterceptor: ServerInterceptor {
     context: ServerContext,
     next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
   ) async throws {
-    let trace = CallTrace(metadata: context.requestMetadata)
+    let trace = self.spanTrace?() ?? CallTrace(metadata: context.requestMetadata)
     guard self.accessLog else {
       guard let trace else { return try await next(requests, responses, context) }
       return try await CallTrace.$current.withValue(trace) { try await next(requests, responses, context) }

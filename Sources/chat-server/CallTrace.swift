@@ -14,6 +14,13 @@ struct CallTrace: Sendable, Hashable {
   /// The trace of the call whose handler runs in this task (bound by ``CallLogInterceptor``).
   @TaskLocal static var current: CallTrace?
 
+  /// A trace context.
+  init(traceID: String, spanID: String?, sampled: Bool) {
+    self.traceID = traceID
+    self.spanID = spanID
+    self.sampled = sampled
+  }
+
   /// The trace `metadata` carries: `traceparent` first, else `x-cloud-trace-context`; `nil`
   /// when neither is there or well-formed.
   init?(metadata: Metadata) {

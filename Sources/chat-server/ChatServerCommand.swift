@@ -8,6 +8,7 @@ import GRPCKitNGHTTP2
 import GRPCMetrics
 import HealthService
 import Logging
+import GRPCTracing
 import Prometheus
 import RedisClient
 import ReflectionService
@@ -83,9 +84,16 @@ struct ChatServerCommand: AsyncParsableCommand {
       metricsServer = nil
     }
 
-    let chatServer = try self.makeChatServerService(output: output, logger: logger, metricsPort: metricsServer?.port)
+    // Spans only with --otlp-endpoint: the tracer is bootstrapped before any call can start.
+    let exporter = try self.observability.otlpEndpoint.map { endpoint in
+      try OTLPExport.bootstrap(endpoint: endpoint, logger: Logger(label: "otel"))
+    }
+    let chatServer = try self.makeChatServerService(
+      output: output, logger: logger, metricsPort: metricsServer?.port, traced: exporter != nil)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-    // Shut down in reverse order: the gRPC side drains first, metrics stay scrapable meanwhile.
+    // Shut down in reverse order: the gRPC side drains first, metrics stay scrapable meanwhile,
+    // and the exporter flushes the last spans after both.
+    if let exporter { services.append(.init(service: exporter, serviceName: "otlp")) }
     if let metricsServer { services.append(.init(service: metricsServer, serviceName: "metrics")) }
     services.append(
       .init(
@@ -106,7 +114,8 @@ struct ChatServerCommand: AsyncParsableCommand {
   private func makeChatServerService(
     output: JSONLogOutput,
     logger: Logger,
-    metricsPort: Int?
+    metricsPort: Int?,
+    traced: Bool
   ) throws -> ChatServerService {
     var configuration = ChatServiceConfiguration()
     configuration.maximumMessageBytes = self.server.maxMessageBytes
@@ -148,11 +157,16 @@ struct ChatServerCommand: AsyncParsableCommand {
       } else {
         NGHTTP2ServerTransport(host: self.server.host, port: port, configuration: transportConfiguration)
       }
-    // Outermost first: metrics see every call's outcome as the client does, then logs.
+    // Outermost first: the server span covers everything, metrics see every call's outcome as
+    // the client does, and log lines carry the span.
     var interceptors: [any ServerInterceptor] = []
+    if traced { interceptors.append(ServerTracingInterceptor()) }
     if metricsPort != nil { interceptors.append(ServerMetricsInterceptor()) }
+    var spanTrace: (@Sendable () -> CallTrace?)?
+    if traced { spanTrace = { OTLPExport.currentTrace() } }
     interceptors.append(
-      CallLogInterceptor(logger: Logger(label: "chat-server.access"), accessLog: self.observability.accessLog))
+      CallLogInterceptor(
+        logger: Logger(label: "chat-server.access"), accessLog: self.observability.accessLog, spanTrace: spanTrace))
     let server = GRPCServer(
       transport: transport, services: [chat, chat.roomEvents, health, reflection], interceptors: interceptors,
       logger: Logger(label: "grpc.server"))

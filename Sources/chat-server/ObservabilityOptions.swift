@@ -35,7 +35,25 @@ struct ObservabilityOptions: ParsableArguments {
       valueName: "port"))
   var metricsPort: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      """
+      Export a span per call over OTLP/HTTP to this collector (http[s]://host:port; /v1/traces is \
+      appended). Spans continue the caller's W3C traceparent; log lines then carry the server span.
+      """,
+      valueName: "url"))
+  var otlpEndpoint: String?
+
   func validate() throws {
+    if let endpoint = self.otlpEndpoint {
+      let scheme = endpoint.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() }
+      let rest = endpoint.drop { $0 != ":" }
+      guard scheme == "http" || scheme == "https", rest.hasPrefix("://"), rest.count > 3,
+        URL(string: endpoint)?.host?.isEmpty == false
+      else {
+        throw ValidationError("--otlp-endpoint \(endpoint) is not an http:// or https:// URL with a host")
+      }
+    }
     if let port = self.metricsPort, !(0...65535).contains(port) {
       throw ValidationError("--metrics-port \(port) is not in 0...65535")
     }
