@@ -12,6 +12,10 @@ public import Logging
 /// with `RESOURCE_EXHAUSTED` without slowing the room. When the client half-closes, the call
 /// ends with `OK` once everything accepted before the half-close has been written to it.
 ///
+/// When a swift-metrics backend is bootstrapped before the service is created, it records
+/// `chat_open_streams`, `chat_rooms`, `chat_room_members`, `chat_messages_broadcast_total`,
+/// `chat_messages_delivered_total` and `chat_slow_consumers_total` (no label names a room).
+///
 /// The same rooms are served by ``roomEvents`` (`chat.v1.RoomEvents`: subscribe from an event
 /// id, publish). With a shared backend (`ChatRoomsRedis`), every server on the store delivers
 /// every room's messages to its own members.

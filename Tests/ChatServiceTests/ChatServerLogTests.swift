@@ -8,23 +8,36 @@ struct ChatServerLogTests {
   static let spanID = "00f067aa0ba902b7"
 
   /// Runs `chat-server --access-log --gcp-project test-project`, publishes one message with
-  /// grpcio sending `metadata`, and returns the access line of that call.
-  static func accessLine(publishingWith metadata: [String]) async throws -> [String: Any] {
+  /// grpcio for each entry of `calls` (sending that entry's metadata), one after the other, and
+  /// returns the access lines of those calls in order.
+  static func accessLines(publishingWith calls: [[String]]) async throws -> [[String: Any]] {
     let server = try ExternalProcess(
       executable: try ChatServerProcessTests.chatServerBinary().path,
       arguments: ["--host", "127.0.0.1", "--port", "0", "--access-log", "--gcp-project", "test-project"])
-    let line = try await withExternalProcess(server) { server in
+    let lines = try await withExternalProcess(server) { server in
       let port = try await server.waitForListeningPort(timeout: .seconds(30))
-      let client = try ExternalProcess.python(
-        script: "room_events_client.py",
-        arguments: ["publish", "--target", "127.0.0.1:\(port)", "--room", "logs", "--user", "u", "traced"]
-          + metadata.flatMap { ["--metadata", $0] })
-      #expect(try await client.waitForExit(timeout: .seconds(60)) == .exited(0), "\(client.standardErrorText)")
-      return try await server.waitForLine(timeout: .seconds(30)) { line in
-        line.contains("\"event\":\"call\"") && line.contains("\"grpc.method\":\"/chat.v1.RoomEvents/Publish\"")
+      var lines: [String] = []
+      for metadata in calls {
+        let client = try ExternalProcess.python(
+          script: "room_events_client.py",
+          arguments: ["publish", "--target", "127.0.0.1:\(port)", "--room", "logs", "--user", "u", "traced"]
+            + metadata.flatMap { ["--metadata", $0] })
+        #expect(try await client.waitForExit(timeout: .seconds(60)) == .exited(0), "\(client.standardErrorText)")
+        lines.append(
+          try await server.waitForLine(timeout: .seconds(30)) { line in
+            line.contains("\"event\":\"call\"") && line.contains("\"grpc.method\":\"/chat.v1.RoomEvents/Publish\"")
+          })
       }
+      return lines
     }
-    return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+    return try lines.map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+    }
+  }
+
+  /// The access line of one call sending `metadata`.
+  static func accessLine(publishingWith metadata: [String]) async throws -> [String: Any] {
+    try #require(try await Self.accessLines(publishingWith: [metadata]).first)
   }
 
   @Test("A call with a W3C traceparent logs its trace, span and sampling as Cloud Logging reads them")
@@ -53,16 +66,19 @@ struct ChatServerLogTests {
     #expect(line["logging.googleapis.com/trace_sampled"] as? Bool == true)
   }
 
-  @Test(
-    "A malformed traceparent is ignored: the call is served and its line has no trace",
-    arguments: [
-      "00-\(traceID)-\(spanID)", "00-\(traceID.uppercased())-\(spanID)-01", "00-\(String(repeating: "0", count: 32))-\(spanID)-01",
-      "ff-\(traceID)-\(spanID)-01", "00-\(traceID)-\(spanID)-01-extra", "garbage",
-    ])
-  func malformedTraceparentIsIgnored(header: String) async throws {
-    let line = try await Self.accessLine(publishingWith: ["traceparent=\(header)"])
-    #expect(line["grpc.code"] as? String == "OK")
-    #expect(line["logging.googleapis.com/trace"] == nil)
-    #expect(line["logging.googleapis.com/spanId"] == nil)
+  @Test("A malformed traceparent is ignored: the call is served and its line has no trace")
+  func malformedTraceparentIsIgnored() async throws {
+    let headers = [
+      "00-\(Self.traceID)-\(Self.spanID)", "00-\(Self.traceID.uppercased())-\(Self.spanID)-01",
+      "00-\(String(repeating: "0", count: 32))-\(Self.spanID)-01", "ff-\(Self.traceID)-\(Self.spanID)-01",
+      "00-\(Self.traceID)-\(Self.spanID)-01-extra", "garbage",
+    ]
+    let lines = try await Self.accessLines(publishingWith: headers.map { ["traceparent=\($0)"] })
+    #expect(lines.count == headers.count)
+    for (header, line) in zip(headers, lines) {
+      #expect(line["grpc.code"] as? String == "OK", "\(header)")
+      #expect(line["logging.googleapis.com/trace"] == nil, "\(header)")
+      #expect(line["logging.googleapis.com/spanId"] == nil, "\(header)")
+    }
   }
 }
