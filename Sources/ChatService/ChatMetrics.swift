@@ -26,9 +26,21 @@ package final class ChatMetrics: Sendable {
     self.openStreams = Gauge(label: "chat_open_streams", dimensions: [], factory: factory)
     self.rooms = Gauge(label: "chat_rooms", dimensions: [], factory: factory)
     self.members = Meter(label: "chat_room_members", dimensions: [], factory: factory)
-    self.broadcast = Counter(label: "chat_messages_broadcast_total", dimensions: [], factory: factory)
-    self.delivered = Counter(label: "chat_messages_delivered_total", dimensions: [], factory: factory)
-    self.slowConsumers = Counter(label: "chat_slow_consumers_total", dimensions: [], factory: factory)
+    self.broadcast = Counter(
+      label: "chat_messages_broadcast_total",
+      dimensions: [],
+      factory: factory
+    )
+    self.delivered = Counter(
+      label: "chat_messages_delivered_total",
+      dimensions: [],
+      factory: factory
+    )
+    self.slowConsumers = Counter(
+      label: "chat_slow_consumers_total",
+      dimensions: [],
+      factory: factory
+    )
     self.openStreams.record(0)
     self.rooms.record(0)
     self.members.set(0)

@@ -48,10 +48,12 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
         try await requests.write(message, compress: compress)
         sent.increment()
       },
-      finish: { requests.finish() })
+      finish: { requests.finish() }
+    )
     let countedResponses = ResponseStream(
       CountedResponses(base: streams.responses, metrics: metrics, start: start),
-      replacing: streams.responses)
+      replacing: streams.responses
+    )
     return ClientCallStreams(requests: countedRequests, responses: countedResponses)
   }
 }

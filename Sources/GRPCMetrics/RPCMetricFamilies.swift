@@ -57,10 +57,17 @@ final class MethodMetrics: Sendable {
     self.prefix = prefix
     self.factory = factory
     self.started = Counter(label: prefix + "started_total", dimensions: labels, factory: factory)
-    self.received = Counter(label: prefix + "msg_received_total", dimensions: labels, factory: factory)
+    self.received = Counter(
+      label: prefix + "msg_received_total",
+      dimensions: labels,
+      factory: factory
+    )
     self.sent = Counter(label: prefix + "msg_sent_total", dimensions: labels, factory: factory)
     self.handlingTime = CoreMetrics.Timer(
-      label: prefix + "handling_seconds", dimensions: labels, factory: factory)
+      label: prefix + "handling_seconds",
+      dimensions: labels,
+      factory: factory
+    )
     self.handled = Mutex(Array(repeating: nil, count: Status.Code.allCodes.count))
   }
 
@@ -69,8 +76,10 @@ final class MethodMetrics: Sendable {
     let counter = self.handled.withLock { counters in
       if let counter = counters[code.rawValue] { return counter }
       let counter = Counter(
-        label: self.prefix + "handled_total", dimensions: self.labels + [("grpc_code", code.name)],
-        factory: self.factory)
+        label: self.prefix + "handled_total",
+        dimensions: self.labels + [("grpc_code", code.name)],
+        factory: self.factory
+      )
       counters[code.rawValue] = counter
       return counter
     }

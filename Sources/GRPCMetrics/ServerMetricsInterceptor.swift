@@ -42,7 +42,9 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     requests: RequestStream<Request>,
     responses: ResponseWriter<Response>,
     context: ServerContext,
-    next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
+    next:
+      @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws ->
+      Void
   ) async throws {
     let metrics = self.families.metrics(for: context.method)
     metrics.started.increment()

@@ -28,7 +28,9 @@ public struct PrometheusSample: Sendable, Hashable, CustomStringConvertible {
   /// - Throws: ``ExternalProcessError`` when the parser rejects the text (its message says why).
   public static func parse(_ text: String, prefixes: [String]) async throws -> [PrometheusSample] {
     let process = try ExternalProcess.python(
-      script: "prometheus_samples.py", arguments: prefixes.flatMap { ["--prefix", $0] })
+      script: "prometheus_samples.py",
+      arguments: prefixes.flatMap { ["--prefix", $0] }
+    )
     try process.writeToStandardInput(text)
     process.closeStandardInput()
     return try await Self.samples(from: process)
@@ -41,7 +43,9 @@ public struct PrometheusSample: Sendable, Hashable, CustomStringConvertible {
   ///   or the parser rejects it.
   public static func scrape(_ url: String, prefixes: [String]) async throws -> [PrometheusSample] {
     let process = try ExternalProcess.python(
-      script: "prometheus_samples.py", arguments: ["--url", url] + prefixes.flatMap { ["--prefix", $0] })
+      script: "prometheus_samples.py",
+      arguments: ["--url", url] + prefixes.flatMap { ["--prefix", $0] }
+    )
     return try await Self.samples(from: process)
   }
 
@@ -53,7 +57,8 @@ public struct PrometheusSample: Sendable, Hashable, CustomStringConvertible {
     else {
       throw ExternalProcessError(
         code: .unexpectedOutput,
-        message: "prometheus_samples.py (\(status)): \(process.standardErrorText)")
+        message: "prometheus_samples.py (\(status)): \(process.standardErrorText)"
+      )
     }
     return rows.compactMap { row in
       guard row.count == 3, let name = row[0] as? String, let labels = row[1] as? [String: String],

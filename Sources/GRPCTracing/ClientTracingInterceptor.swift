@@ -1,6 +1,6 @@
 public import GRPCKit
-public import Tracing
 import Synchronization
+public import Tracing
 
 /// Traces every client call it intercepts: starts a client span whose parent is the task's
 /// `InstrumentationContext.current` (inside a server handler traced by
@@ -27,14 +27,21 @@ public struct ClientTracingInterceptor: ClientInterceptor {
   ) async throws -> ClientCallStreams<Request, Response> {
     let method = context.method
     let span = startSpan(
-      "\(method.serviceName)/\(method.name)", context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
+      "\(method.serviceName)/\(method.name)",
+      context: InstrumentationContext.current ?? .topLevel,
+      ofKind: .client
+    )
     span.updateAttributes { attributes in
       attributes["rpc.system"] = "grpc"
       attributes["rpc.service"] = method.serviceName
       attributes["rpc.method"] = method.name
     }
     var options = options
-    InstrumentationSystem.instrument.inject(span.context, into: &options.metadata, using: MetadataInjector())
+    InstrumentationSystem.instrument.inject(
+      span.context,
+      into: &options.metadata,
+      using: MetadataInjector()
+    )
     let ending = SpanEnding(span)
     let streams: ClientCallStreams<Request, Response>
     do {
@@ -45,7 +52,11 @@ public struct ClientTracingInterceptor: ClientInterceptor {
     }
     return ClientCallStreams(
       requests: streams.requests,
-      responses: ResponseStream(TracedResponses(base: streams.responses, ending: ending), replacing: streams.responses))
+      responses: ResponseStream(
+        TracedResponses(base: streams.responses, ending: ending),
+        replacing: streams.responses
+      )
+    )
   }
 }
 

@@ -28,11 +28,16 @@ public struct ServerTracingInterceptor: ServerInterceptor {
     requests: RequestStream<Request>,
     responses: ResponseWriter<Response>,
     context: ServerContext,
-    next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
+    next:
+      @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws ->
+      Void
   ) async throws {
     var parent = InstrumentationContext.topLevel
     InstrumentationSystem.instrument.extract(
-      RedactedMetadata(context.requestMetadata), into: &parent, using: RedactedMetadata.Extractor())
+      RedactedMetadata(context.requestMetadata),
+      into: &parent,
+      using: RedactedMetadata.Extractor()
+    )
     let method = context.method
     // Not withSpan: it marks every thrown error as a span error, and a server span is an error
     // only for a server fault.

@@ -112,11 +112,19 @@ public final class RedisClient: Sendable {
         switch result {
         case .success(let replies): metrics.record([command], .replies(replies), since: started)
         case .failure(let error):
-          metrics.record([command], .failed((error as? RedisFailure)?.code ?? .connectionClosed), since: started)
+          metrics.record(
+            [command],
+            .failed((error as? RedisFailure)?.code ?? .connectionClosed),
+            since: started
+          )
         }
       }
     }
-    return RedisPendingReply(future: future, command: command.name, address: self.configuration.address)
+    return RedisPendingReply(
+      future: future,
+      command: command.name,
+      address: self.configuration.address
+    )
   }
 
   /// Several commands written at once; their replies in order.

@@ -38,22 +38,34 @@ final class RedisClientMetrics: Sendable {
   }
 
   /// Records commands written together and what came of them.
-  func record(_ commands: [RedisCommand], _ outcome: Outcome, since start: ContinuousClock.Instant) {
+  func record(_ commands: [RedisCommand], _ outcome: Outcome, since start: ContinuousClock.Instant)
+  {
     let elapsed = ContinuousClock.now - start
     for (index, command) in commands.enumerated() {
       let name = command.name.uppercased()
-      self.counter(name, in: self.commands, label: "redis_commands_total", dimensions: [("command", name)]).increment()
+      self.counter(
+        name,
+        in: self.commands,
+        label: "redis_commands_total",
+        dimensions: [("command", name)]
+      ).increment()
       let failure: RedisError.Code?
       switch outcome {
       case .replies(let replies):
-        if index < replies.count, case .error = replies[index] { failure = .serverError } else { failure = nil }
+        if index < replies.count, case .error = replies[index] {
+          failure = .serverError
+        } else {
+          failure = nil
+        }
       case .failed(let code):
         failure = code
       }
       if let failure {
         let kind = failure.description.split(separator: " ").joined(separator: "_")
         self.counter(
-          "\(name) \(kind)", in: self.errors, label: "redis_command_errors_total",
+          "\(name) \(kind)",
+          in: self.errors,
+          label: "redis_command_errors_total",
           dimensions: [("command", name), ("error", kind)]
         ).increment()
       }
@@ -62,7 +74,10 @@ final class RedisClientMetrics: Sendable {
     let timer = self.durations.withLock { timers in
       if let timer = timers[timed] { return timer }
       let timer = CoreMetrics.Timer(
-        label: "redis_command_duration_seconds", dimensions: [("command", timed)], factory: self.factory)
+        label: "redis_command_duration_seconds",
+        dimensions: [("command", timed)],
+        factory: self.factory
+      )
       timers[timed] = timer
       return timer
     }

@@ -21,15 +21,21 @@ struct CallLogInterceptor: ServerInterceptor {
     requests: RequestStream<Request>,
     responses: ResponseWriter<Response>,
     context: ServerContext,
-    next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
+    next:
+      @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws ->
+      Void
   ) async throws {
     let trace = self.spanTrace?() ?? CallTrace(metadata: context.requestMetadata)
     guard self.accessLog else {
       guard let trace else { return try await next(requests, responses, context) }
-      return try await CallTrace.$current.withValue(trace) { try await next(requests, responses, context) }
+      return try await CallTrace.$current.withValue(trace) {
+        try await next(requests, responses, context)
+      }
     }
     let counts = Mutex((received: 0, sent: 0))
-    let countedRequests = RequestStream(observing: requests) { _ in counts.withLock { $0.received += 1 } }
+    let countedRequests = RequestStream(observing: requests) { _ in
+      counts.withLock { $0.received += 1 }
+    }
     let countedResponses = ResponseWriter<Response> { message, compress in
       try await responses.write(message, compress: compress)
       counts.withLock { $0.sent += 1 }
@@ -39,7 +45,8 @@ struct CallLogInterceptor: ServerInterceptor {
     defer {
       let elapsed = ContinuousClock.now - start
       let (received, sent) = counts.withLock { ($0.received, $0.sent) }
-      let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+      let milliseconds =
+        Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
       CallTrace.$current.withValue(trace) {
         self.logger.info(
           "call",
@@ -50,11 +57,14 @@ struct CallLogInterceptor: ServerInterceptor {
             "grpc.peer": "\(context.peer)",
             "grpc.messages_in": .stringConvertible(received),
             "grpc.messages_out": .stringConvertible(sent),
-          ])
+          ]
+        )
       }
     }
     do {
-      try await CallTrace.$current.withValue(trace) { try await next(countedRequests, countedResponses, context) }
+      try await CallTrace.$current.withValue(trace) {
+        try await next(countedRequests, countedResponses, context)
+      }
     } catch {
       code = (error as? RPCError)?.code ?? .unknown
       throw error

@@ -39,7 +39,8 @@ struct CallTrace: Sendable, Hashable {
     let fields = header.split(separator: "-", omittingEmptySubsequences: false)
     guard fields.count >= 4, Self.isHex(fields[0], count: 2), fields[0] != "ff",
       fields[0] != "00" || fields.count == 4,
-      Self.isHex(fields[1], count: 32), Self.isHex(fields[2], count: 16), Self.isHex(fields[3], count: 2),
+      Self.isHex(fields[1], count: 32), Self.isHex(fields[2], count: 16),
+      Self.isHex(fields[3], count: 2),
       fields[1].contains(where: { $0 != "0" }), fields[2].contains(where: { $0 != "0" }),
       let flags = UInt8(fields[3], radix: 16)
     else { return nil }
@@ -54,7 +55,9 @@ struct CallTrace: Sendable, Hashable {
     let (ids, options) = header.split(separator: ";", maxSplits: 1).map(String.init).pairOrSingle
     let parts = ids.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
     let traceID = parts[0].lowercased()
-    guard Self.isHex(Substring(traceID), count: 32), traceID.contains(where: { $0 != "0" }) else { return nil }
+    guard Self.isHex(Substring(traceID), count: 32), traceID.contains(where: { $0 != "0" }) else {
+      return nil
+    }
     var spanID: String?
     if parts.count == 2 {
       guard let span = UInt64(parts[1]), span != 0 else { return nil }
@@ -67,11 +70,14 @@ struct CallTrace: Sendable, Hashable {
   }
 
   private static func isHex(_ text: Substring, count: Int) -> Bool {
-    text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    text.utf8.count == count
+      && text.utf8.allSatisfy { (0x30 ... 0x39).contains($0) || (0x61 ... 0x66).contains($0) }
   }
 }
 
 extension Array where Element == String {
   /// The first element and the second (or `nil`).
-  fileprivate var pairOrSingle: (String, String?) { (self.first ?? "", self.count > 1 ? self[1] : nil) }
+  fileprivate var pairOrSingle: (String, String?) {
+    (self.first ?? "", self.count > 1 ? self[1] : nil)
+  }
 }

@@ -6,9 +6,9 @@ import CoreMetrics
 import GRPCKit
 import GRPCKitNGHTTP2
 import GRPCMetrics
+import GRPCTracing
 import HealthService
 import Logging
-import GRPCTracing
 import Prometheus
 import RedisClient
 import ReflectionService
@@ -47,12 +47,18 @@ struct ChatServerCommand: AsyncParsableCommand {
 
   func validate() throws {
     let port = try self.server.resolvedPort()
-    if let metricsPort = self.observability.metricsPort, metricsPort != 0, self.server.unixSocket == nil {
+    if let metricsPort = self.observability.metricsPort, metricsPort != 0,
+      self.server.unixSocket == nil
+    {
       guard metricsPort != port else {
-        throw ValidationError("--metrics-port \(metricsPort) is the gRPC port; metrics need a port of their own")
+        throw ValidationError(
+          "--metrics-port \(metricsPort) is the gRPC port; metrics need a port of their own"
+        )
       }
       guard metricsPort != self.tls.healthPort else {
-        throw ValidationError("--metrics-port \(metricsPort) is the --health-port; metrics need a port of their own")
+        throw ValidationError(
+          "--metrics-port \(metricsPort) is the --health-port; metrics need a port of their own"
+        )
       }
     }
   }
@@ -61,7 +67,8 @@ struct ChatServerCommand: AsyncParsableCommand {
     let output = JSONLogOutput()
     let level = self.observability.logLevel.level
     let project = self.observability.project
-    LoggingSystem.bootstrap { _ in JSONLogHandler(output: output, logLevel: level, project: project) }
+    LoggingSystem.bootstrap { _ in JSONLogHandler(output: output, logLevel: level, project: project)
+    }
     let logger = Logger(label: "chat-server")
     // Metrics are recorded only with --metrics-port: the backend is bootstrapped before any
     // transport or service is made, so they find it.
@@ -71,7 +78,11 @@ struct ChatServerCommand: AsyncParsableCommand {
     let metricsServer: MetricsHTTPServer?
     if let registry, let metricsPort = self.observability.metricsPort {
       do {
-        metricsServer = try await MetricsHTTPServer.bind(host: self.server.host, port: metricsPort, registry: registry)
+        metricsServer = try await MetricsHTTPServer.bind(
+          host: self.server.host,
+          port: metricsPort,
+          registry: registry
+        )
       } catch {
         var line = JSONObject()
         line.add("event", string: "bind failed")
@@ -89,7 +100,11 @@ struct ChatServerCommand: AsyncParsableCommand {
       try OTLPExport.bootstrap(endpoint: endpoint, logger: Logger(label: "otel"))
     }
     let chatServer = try self.makeChatServerService(
-      output: output, logger: logger, metricsPort: metricsServer?.port, traced: exporter != nil)
+      output: output,
+      logger: logger,
+      metricsPort: metricsServer?.port,
+      traced: exporter != nil
+    )
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
     // Shut down in reverse order: the gRPC side drains first, metrics stay scrapable meanwhile,
     // and the exporter flushes the last spans after both.
@@ -97,11 +112,19 @@ struct ChatServerCommand: AsyncParsableCommand {
     if let metricsServer { services.append(.init(service: metricsServer, serviceName: "metrics")) }
     services.append(
       .init(
-        service: chatServer, successTerminationBehavior: .gracefullyShutdownGroup,
-        failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "grpc"))
+        service: chatServer,
+        successTerminationBehavior: .gracefullyShutdownGroup,
+        failureTerminationBehavior: .gracefullyShutdownGroup,
+        serviceName: "grpc"
+      )
+    )
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
-        services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        services: services,
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+      )
+    )
     do {
       try await group.run()
     } catch is ChatServerExit {
@@ -127,20 +150,33 @@ struct ChatServerCommand: AsyncParsableCommand {
     let roomStore = try self.rooms.redisConfiguration().map { redis in
       RedisRoomStore(
         client: RedisClient(configuration: redis, logger: Logger(label: "redis")),
-        historySize: self.rooms.historySize, logger: Logger(label: "chat.redis"))
+        historySize: self.rooms.historySize,
+        logger: Logger(label: "chat.redis")
+      )
     }
     let chat = ChatRoomService(
-      configuration: configuration, backend: roomStore.map { .redis($0) } ?? .inProcess,
-      logger: Logger(label: "chat.service"))
+      configuration: configuration,
+      backend: roomStore.map { .redis($0) } ?? .inProcess,
+      logger: Logger(label: "chat.service")
+    )
     // With Redis, the chat services serve only while Redis can be reached; "" (the process)
     // stays SERVING, so liveness probes do not restart a server that can do nothing about it.
-    let chatServices = [ChatAPI.ChatService.descriptor.fullName, Chat_V1_RoomEvents.descriptor.fullName]
-    for name in chatServices { health.setStatus(roomStore == nil ? .serving : .notServing, forService: name) }
+    let chatServices = [
+      ChatAPI.ChatService.descriptor.fullName, Chat_V1_RoomEvents.descriptor.fullName,
+    ]
+    for name in chatServices {
+      health.setStatus(roomStore == nil ? .serving : .notServing, forService: name)
+    }
     roomStore?.start { available in
-      for name in chatServices { health.setStatus(available ? .serving : .notServing, forService: name) }
+      for name in chatServices {
+        health.setStatus(available ? .serving : .notServing, forService: name)
+      }
     }
     let reflection = ReflectionService(
-      files: [ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor, HealthService.fileDescriptor]
+      files: [
+        ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor,
+        HealthService.fileDescriptor,
+      ]
         + ReflectionService.fileDescriptors,
       services: [chat, chat.roomEvents, health]
     )
@@ -155,7 +191,11 @@ struct ChatServerCommand: AsyncParsableCommand {
       if let path = self.server.unixSocket {
         NGHTTP2ServerTransport(unixDomainSocketPath: path, configuration: transportConfiguration)
       } else {
-        NGHTTP2ServerTransport(host: self.server.host, port: port, configuration: transportConfiguration)
+        NGHTTP2ServerTransport(
+          host: self.server.host,
+          port: port,
+          configuration: transportConfiguration
+        )
       }
     // Outermost first: the server span covers everything, metrics see every call's outcome as
     // the client does, and log lines carry the span.
@@ -166,35 +206,55 @@ struct ChatServerCommand: AsyncParsableCommand {
     if traced { spanTrace = { OTLPExport.currentTrace() } }
     interceptors.append(
       CallLogInterceptor(
-        logger: Logger(label: "chat-server.access"), accessLog: self.observability.accessLog, spanTrace: spanTrace))
+        logger: Logger(label: "chat-server.access"),
+        accessLog: self.observability.accessLog,
+        spanTrace: spanTrace
+      )
+    )
     let server = GRPCServer(
-      transport: transport, services: [chat, chat.roomEvents, health, reflection], interceptors: interceptors,
-      logger: Logger(label: "grpc.server"))
+      transport: transport,
+      services: [chat, chat.roomEvents, health, reflection],
+      interceptors: interceptors,
+      logger: Logger(label: "grpc.server")
+    )
     let healthServer = self.tls.healthPort.map { port in
       var configuration = NGHTTP2ServerConfiguration()
       configuration.shutdownGracePeriod = grace.transport
       return GRPCServer(
-        transport: NGHTTP2ServerTransport(host: self.server.host, port: port, configuration: configuration),
-        services: [health], logger: Logger(label: "grpc.health-server"))
+        transport: NGHTTP2ServerTransport(
+          host: self.server.host,
+          port: port,
+          configuration: configuration
+        ),
+        services: [health],
+        logger: Logger(label: "grpc.health-server")
+      )
     }
 
-    let server_ = self.server
+    let listening = self.server
     let tlsMode = self.tls.mode
     let healthPort = self.tls.healthPort
     let rooms = roomStore == nil ? "in-process" : "redis"
     let redisAddress = roomStore?.address
     let serviceNames = server.router.serviceNames.joined(separator: ",")
     return ChatServerService(
-      server: server, transport: transport, healthServer: healthServer, health: health, chat: chat,
-      roomStore: roomStore, grace: grace, output: output, logger: logger,
+      server: server,
+      transport: transport,
+      healthServer: healthServer,
+      health: health,
+      chat: chat,
+      roomStore: roomStore,
+      grace: grace,
+      output: output,
+      logger: logger,
       listeningLine: { boundPort in
         var line = JSONObject()
         line.add("event", string: "listening")
-        if let path = server_.unixSocket {
+        if let path = listening.unixSocket {
           line.add("unix_socket", string: path)
         } else {
           line.add("port", integer: boundPort)
-          line.add("host", string: server_.host)
+          line.add("host", string: listening.host)
         }
         line.add("services", string: serviceNames)
         line.add("tls", string: tlsMode)
@@ -207,9 +267,10 @@ struct ChatServerCommand: AsyncParsableCommand {
       bindFailureLine: { error in
         var line = JSONObject()
         line.add("event", string: "bind failed")
-        line.add("address", string: server_.address(port: port))
+        line.add("address", string: listening.address(port: port))
         line.add("error", string: "\(error)")
         return line.text
-      })
+      }
+    )
   }
 }

@@ -41,7 +41,9 @@ struct ChatServerService: Service {
       }
       self.output.open(firstLine: self.listeningLine(port))
       if self.transport.configuration.tls != nil {
-        group.addTask { await ChatServerCommand.reloadCertificatesOnSIGHUP(self.transport, logger: self.logger) }
+        group.addTask {
+          await ChatServerCommand.reloadCertificatesOnSIGHUP(self.transport, logger: self.logger)
+        }
       }
       // The service group's graceful shutdown, or the transport stopping by itself.
       group.addTask { try? await gracefulShutdown() }
@@ -74,7 +76,10 @@ struct ChatServerService: Service {
     self.logger.info("draining calls", metadata: ["chat.open_calls": "\(open)"])
     let idle = await Self.waitUntilIdle(self.chat, timeout: self.grace.service)
     if !idle {
-      self.logger.info("grace period over", metadata: ["chat.open_calls": "\(self.chat.openCallCount)"])
+      self.logger.info(
+        "grace period over",
+        metadata: ["chat.open_calls": "\(self.chat.openCallCount)"]
+      )
       self.chat.endAllCalls(RPCError(code: .unavailable, message: "the server is shutting down"))
       _ = await Self.waitUntilIdle(self.chat, timeout: .seconds(1))
     }

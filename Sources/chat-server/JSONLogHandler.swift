@@ -46,7 +46,9 @@ struct JSONLogHandler: LogHandler {
     var merged = self.metadata
     if let provided = self.metadataProvider?.get() { merged.merge(provided) { _, new in new } }
     if let metadata = event.metadata { merged.merge(metadata) { _, new in new } }
-    self.output.write(self.line(level: event.level, message: event.message.description, metadata: merged))
+    self.output.write(
+      self.line(level: event.level, message: event.message.description, metadata: merged)
+    )
   }
 
   /// The JSON line of one event, with the trace of the call the current task serves.
@@ -60,7 +62,8 @@ struct JSONLogHandler: LogHandler {
     if let trace = CallTrace.current {
       object.add(
         "logging.googleapis.com/trace",
-        string: self.project.map { "projects/\($0)/traces/\(trace.traceID)" } ?? trace.traceID)
+        string: self.project.map { "projects/\($0)/traces/\(trace.traceID)" } ?? trace.traceID
+      )
       if let span = trace.spanID { object.add("logging.googleapis.com/spanId", string: span) }
       object.add("logging.googleapis.com/trace_sampled", value: .stringConvertible(trace.sampled))
     }

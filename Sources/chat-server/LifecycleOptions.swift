@@ -4,35 +4,53 @@ import GRPCKitNGHTTP2
 /// `chat-server`'s connection lifecycle and shutdown flags (gRPC's server defaults; see
 /// `NGHTTP2ServerConfiguration`).
 struct LifecycleOptions: ParsableArguments {
-  @Option(help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE.")
+  @Option(
+    help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
+  )
   var gracePeriod = 10.0
 
-  @Option(help: "Seconds without reads after which the server sends a keepalive PING; 0 turns it off.")
+  @Option(
+    help: "Seconds without reads after which the server sends a keepalive PING; 0 turns it off."
+  )
   var keepaliveInterval = 7200.0
 
   @Option(help: "Seconds a client has to answer a keepalive PING before it is disconnected.")
   var keepaliveTimeout = 20.0
 
-  @Option(help: "The shortest interval, in seconds, between a client's PINGs (more strikes: GOAWAY too_many_pings).")
+  @Option(
+    help:
+      "The shortest interval, in seconds, between a client's PINGs (more strikes: GOAWAY too_many_pings)."
+  )
   var keepaliveMinTime = 300.0
 
   @Flag(help: "Accept client keepalive PINGs while the client has no open call.")
   var permitKeepaliveWithoutCalls = false
 
-  @Option(help: "Seconds a connection may stay without open calls before it is closed with GOAWAY. (default: no limit)")
+  @Option(
+    help:
+      "Seconds a connection may stay without open calls before it is closed with GOAWAY. (default: no limit)"
+  )
   var maxConnectionIdle: Double?
 
-  @Option(help: "Seconds after which a connection is closed with GOAWAY (±10% jitter). (default: no limit)")
+  @Option(
+    help:
+      "Seconds after which a connection is closed with GOAWAY (±10% jitter). (default: no limit)"
+  )
   var maxConnectionAge: Double?
 
-  @Option(help: "Seconds calls may continue after --max-connection-age before they end with UNAVAILABLE. (default: no limit)")
+  @Option(
+    help:
+      "Seconds calls may continue after --max-connection-age before they end with UNAVAILABLE. (default: no limit)"
+  )
   var maxConnectionAgeGrace: Double?
 
   func validate() throws {
     let durations: [(String, Double?)] = [
       ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
-      ("--keepalive-timeout", self.keepaliveTimeout), ("--keepalive-min-time", self.keepaliveMinTime),
-      ("--max-connection-idle", self.maxConnectionIdle), ("--max-connection-age", self.maxConnectionAge),
+      ("--keepalive-timeout", self.keepaliveTimeout),
+      ("--keepalive-min-time", self.keepaliveMinTime),
+      ("--max-connection-idle", self.maxConnectionIdle),
+      ("--max-connection-age", self.maxConnectionAge),
       ("--max-connection-age-grace", self.maxConnectionAgeGrace),
     ]
     for case (let flag, let value?) in durations where !(value >= 0 && value <= 1e9) {

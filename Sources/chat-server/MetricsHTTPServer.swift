@@ -21,7 +21,11 @@ final class MetricsHTTPServer: Service {
   /// Binds `host:port` (0: a free port).
   ///
   /// - Throws: The bind error.
-  static func bind(host: String, port: Int, registry: PrometheusCollectorRegistry) async throws -> MetricsHTTPServer {
+  static func bind(
+    host: String,
+    port: Int,
+    registry: PrometheusCollectorRegistry
+  ) async throws -> MetricsHTTPServer {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 64)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -95,8 +99,15 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
     headers.add(name: "Content-Length", value: "\(body.readableBytes)")
     let keepAlive = head.isKeepAlive
     if !keepAlive { headers.add(name: "Connection", value: "close") }
-    context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-    if body.readableBytes > 0 { context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+    context.write(
+      self.wrapOutboundOut(
+        .head(HTTPResponseHead(version: head.version, status: status, headers: headers))
+      ),
+      promise: nil
+    )
+    if body.readableBytes > 0 {
+      context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+    }
     let written = context.eventLoop.makePromise(of: Void.self)
     context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: written)
     if !keepAlive {

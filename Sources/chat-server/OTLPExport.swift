@@ -36,7 +36,9 @@ enum OTLPExport {
   /// The trace of the span the current task runs in (the call's server span), for log lines.
   static func currentTrace() -> CallTrace? {
     let metadata = Self.metadataProvider.get()
-    guard case .string(let traceID)? = metadata["trace_id"], case .string(let spanID)? = metadata["span_id"] else {
+    guard case .string(let traceID)? = metadata["trace_id"],
+      case .string(let spanID)? = metadata["span_id"]
+    else {
       return nil
     }
     let flags: UInt8 =

@@ -12,12 +12,15 @@ enum LogLevel: String, CaseIterable, ExpressibleByArgument {
 
 /// `chat-server`'s logging and metrics flags.
 struct ObservabilityOptions: ParsableArguments {
-  @Option(help: "The lowest log level written: trace, debug, info, notice, warning, error, critical.")
+  @Option(
+    help: "The lowest log level written: trace, debug, info, notice, warning, error, critical."
+  )
   var logLevel = LogLevel.info
 
   @Flag(
     inversion: .prefixedNo,
-    help: "Log one line per call at info: method, status code, duration, peer, messages in and out.")
+    help: "Log one line per call at info: method, status code, duration, peer, messages in and out."
+  )
   var accessLog = false
 
   @Option(
@@ -26,13 +29,17 @@ struct ObservabilityOptions: ParsableArguments {
       The Google Cloud project of logging.googleapis.com/trace in log lines of traced calls \
       (projects/ID/traces/TRACE). (default: $GOOGLE_CLOUD_PROJECT, else the trace id alone)
       """,
-      valueName: "id"))
+      valueName: "id"
+    )
+  )
   var gcpProject: String?
 
   @Option(
     help: ArgumentHelp(
       "Serve Prometheus metrics (text format) on GET /metrics on this port, apart from the gRPC port; 0 takes a free port.",
-      valueName: "port"))
+      valueName: "port"
+    )
+  )
   var metricsPort: Int?
 
   @Option(
@@ -41,7 +48,9 @@ struct ObservabilityOptions: ParsableArguments {
       Export a span per call over OTLP/HTTP to this collector (http[s]://host:port; /v1/traces is \
       appended). Spans continue the caller's W3C traceparent; log lines then carry the server span.
       """,
-      valueName: "url"))
+      valueName: "url"
+    )
+  )
   var otlpEndpoint: String?
 
   func validate() throws {
@@ -51,10 +60,12 @@ struct ObservabilityOptions: ParsableArguments {
       guard scheme == "http" || scheme == "https", rest.hasPrefix("://"), rest.count > 3,
         URL(string: endpoint)?.host?.isEmpty == false
       else {
-        throw ValidationError("--otlp-endpoint \(endpoint) is not an http:// or https:// URL with a host")
+        throw ValidationError(
+          "--otlp-endpoint \(endpoint) is not an http:// or https:// URL with a host"
+        )
       }
     }
-    if let port = self.metricsPort, !(0...65535).contains(port) {
+    if let port = self.metricsPort, !(0 ... 65535).contains(port) {
       throw ValidationError("--metrics-port \(port) is not in 0...65535")
     }
   }
@@ -62,7 +73,9 @@ struct ObservabilityOptions: ParsableArguments {
   /// `--gcp-project`, else `$GOOGLE_CLOUD_PROJECT`; `nil` when neither is set.
   var project: String? {
     if let project = self.gcpProject, !project.isEmpty { return project }
-    guard let variable = ProcessInfo.processInfo.environment["GOOGLE_CLOUD_PROJECT"], !variable.isEmpty else {
+    guard let variable = ProcessInfo.processInfo.environment["GOOGLE_CLOUD_PROJECT"],
+      !variable.isEmpty
+    else {
       return nil
     }
     return variable

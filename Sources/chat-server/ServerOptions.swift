@@ -23,13 +23,18 @@ struct ServerOptions: ParsableArguments {
   @Option(help: "The address to bind.")
   var host = "0.0.0.0"
 
-  @Option(help: "The port to bind; 0 takes a free port. --port wins over $PORT. (default: $PORT, else 50051)")
+  @Option(
+    help:
+      "The port to bind; 0 takes a free port. --port wins over $PORT. (default: $PORT, else 50051)"
+  )
   var port: Int?
 
   @Option(
     help: ArgumentHelp(
       "Listen on this Unix domain socket instead of TCP (a stale socket file is removed first).",
-      valueName: "path"))
+      valueName: "path"
+    )
+  )
   var unixSocket: String?
 
   @Option(
@@ -51,7 +56,9 @@ struct ServerOptions: ParsableArguments {
 
   func validate() throws {
     guard self.maxMessageBytes > 0, self.queueLimit > 0, self.queueLimitBytes > 0 else {
-      throw ValidationError("--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive")
+      throw ValidationError(
+        "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
+      )
     }
     _ = try self.resolvedPort()
   }
@@ -59,7 +66,7 @@ struct ServerOptions: ParsableArguments {
   /// `--port`, else `$PORT`, else 50051.
   func resolvedPort() throws -> Int {
     if let port = self.port {
-      guard (0...65535).contains(port) else {
+      guard (0 ... 65535).contains(port) else {
         throw ValidationError("--port \(port) is not in 0...65535")
       }
       return port
@@ -67,7 +74,7 @@ struct ServerOptions: ParsableArguments {
     guard let value = ProcessInfo.processInfo.environment["PORT"], !value.isEmpty else {
       return 50051
     }
-    guard let port = Int(value), (0...65535).contains(port) else {
+    guard let port = Int(value), (0 ... 65535).contains(port) else {
       throw ValidationError("$PORT \"\(value)\" is not a port number in 0...65535")
     }
     return port

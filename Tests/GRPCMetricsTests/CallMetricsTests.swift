@@ -56,53 +56,106 @@ struct CallMetricsTests {
   /// The samples the known calls produce on `side` (`server` or `client`): counters per label
   /// set, and the handling-time histogram's count and `+Inf` bucket per method.
   static func expectedSamples(side: String) -> Set<PrometheusSample> {
-    let methods: [(method: String, type: String, started: Int, received: Int, sent: Int, codes: [String: Int])] = [
-      ("Get", "unary", 3, side == "server" ? 3 : 2, side == "server" ? 2 : 3, ["OK": 2, "NOT_FOUND": 1]),
-      ("Collect", "client_stream", 2, side == "server" ? 5 : 1, side == "server" ? 1 : 5, ["OK": 1, "INVALID_ARGUMENT": 1]),
-      ("Expand", "server_stream", 2, side == "server" ? 2 : 3, side == "server" ? 3 : 2, ["OK": 1, "PERMISSION_DENIED": 1]),
-      ("Update", "bidi_stream", 1, 2, 2, ["OK": 1]),
-    ]
+    let methods:
+      [(method: String, type: String, started: Int, received: Int, sent: Int, codes: [String: Int])] =
+        [
+          (
+            "Get", "unary", 3, side == "server" ? 3 : 2, side == "server" ? 2 : 3,
+            ["OK": 2, "NOT_FOUND": 1]
+          ),
+          (
+            "Collect", "client_stream", 2, side == "server" ? 5 : 1, side == "server" ? 1 : 5,
+            ["OK": 1, "INVALID_ARGUMENT": 1]
+          ),
+          (
+            "Expand", "server_stream", 2, side == "server" ? 2 : 3, side == "server" ? 3 : 2,
+            ["OK": 1, "PERMISSION_DENIED": 1]
+          ),
+          ("Update", "bidi_stream", 1, 2, 2, ["OK": 1]),
+        ]
     var samples: Set<PrometheusSample> = []
     for row in methods {
       let labels = ["grpc_type": row.type, "grpc_service": "echo.Echo", "grpc_method": row.method]
-      samples.insert(PrometheusSample(name: "grpc_\(side)_started_total", labels: labels, value: Double(row.started)))
       samples.insert(
-        PrometheusSample(name: "grpc_\(side)_msg_received_total", labels: labels, value: Double(row.received)))
-      samples.insert(PrometheusSample(name: "grpc_\(side)_msg_sent_total", labels: labels, value: Double(row.sent)))
+        PrometheusSample(
+          name: "grpc_\(side)_started_total",
+          labels: labels,
+          value: Double(row.started)
+        )
+      )
+      samples.insert(
+        PrometheusSample(
+          name: "grpc_\(side)_msg_received_total",
+          labels: labels,
+          value: Double(row.received)
+        )
+      )
+      samples.insert(
+        PrometheusSample(
+          name: "grpc_\(side)_msg_sent_total",
+          labels: labels,
+          value: Double(row.sent)
+        )
+      )
       for (code, count) in row.codes {
         samples.insert(
           PrometheusSample(
-            name: "grpc_\(side)_handled_total", labels: labels.merging(["grpc_code": code]) { $1 },
-            value: Double(count)))
+            name: "grpc_\(side)_handled_total",
+            labels: labels.merging(["grpc_code": code]) { $1 },
+            value: Double(count)
+          )
+        )
       }
       samples.insert(
-        PrometheusSample(name: "grpc_\(side)_handling_seconds_count", labels: labels, value: Double(row.started)))
+        PrometheusSample(
+          name: "grpc_\(side)_handling_seconds_count",
+          labels: labels,
+          value: Double(row.started)
+        )
+      )
       samples.insert(
         PrometheusSample(
-          name: "grpc_\(side)_handling_seconds_bucket", labels: labels.merging(["le": "+Inf"]) { $1 },
-          value: Double(row.started)))
+          name: "grpc_\(side)_handling_seconds_bucket",
+          labels: labels.merging(["le": "+Inf"]) { $1 },
+          value: Double(row.started)
+        )
+      )
     }
     return samples
   }
 
   /// The samples of `registry` whose name starts with `prefix`, as the reference parser reads
   /// them, without the finite histogram buckets and sums (their values depend on timing).
-  static func samples(of registry: PrometheusCollectorRegistry, prefix: String) async throws -> Set<PrometheusSample> {
+  static func samples(
+    of registry: PrometheusCollectorRegistry,
+    prefix: String
+  ) async throws -> Set<PrometheusSample> {
     var bytes: [UInt8] = []
     registry.emit(into: &bytes)
-    let samples = try await PrometheusSample.parse(String(decoding: bytes, as: UTF8.self), prefixes: [prefix])
+    let samples = try await PrometheusSample.parse(
+      String(decoding: bytes, as: UTF8.self),
+      prefixes: [prefix]
+    )
     return Set(
       samples.filter { sample in
-        !sample.name.hasSuffix("_sum") && !(sample.name.hasSuffix("_bucket") && sample.labels["le"] != "+Inf")
-      })
+        !sample.name.hasSuffix("_sum")
+          && !(sample.name.hasSuffix("_bucket") && sample.labels["le"] != "+Inf")
+      }
+    )
   }
 
-  @Test("After a known set of calls, server and client counters and histogram counts are exact per label set")
+  @Test(
+    "After a known set of calls, server and client counters and histogram counts are exact per label set"
+  )
   func knownCallsGiveExactCounts() async throws {
     let serverRegistry = PrometheusCollectorRegistry()
     let clientRegistry = PrometheusCollectorRegistry()
-    let server = ServerMetricsInterceptor(factory: PrometheusMetricsFactory(registry: serverRegistry))
-    let client = ClientMetricsInterceptor(factory: PrometheusMetricsFactory(registry: clientRegistry))
+    let server = ServerMetricsInterceptor(
+      factory: PrometheusMetricsFactory(registry: serverRegistry)
+    )
+    let client = ClientMetricsInterceptor(
+      factory: PrometheusMetricsFactory(registry: clientRegistry)
+    )
     try await withTestServer(interceptors: [.apply(server, to: .all)]) { port in
       try await withEchoClient(port: port, interceptors: [.apply(client, to: .all)]) { echo in
         try await Self.makeKnownCalls(echo)
@@ -110,10 +163,18 @@ struct CallMetricsTests {
     }
     let serverSamples = try await Self.samples(of: serverRegistry, prefix: "grpc_server_")
     let clientSamples = try await Self.samples(of: clientRegistry, prefix: "grpc_client_")
-    #expect(serverSamples.subtracting(Self.expectedSamples(side: "server")).sorted(by: Self.order) == [])
-    #expect(Self.expectedSamples(side: "server").subtracting(serverSamples).sorted(by: Self.order) == [])
-    #expect(clientSamples.subtracting(Self.expectedSamples(side: "client")).sorted(by: Self.order) == [])
-    #expect(Self.expectedSamples(side: "client").subtracting(clientSamples).sorted(by: Self.order) == [])
+    #expect(
+      serverSamples.subtracting(Self.expectedSamples(side: "server")).sorted(by: Self.order) == []
+    )
+    #expect(
+      Self.expectedSamples(side: "server").subtracting(serverSamples).sorted(by: Self.order) == []
+    )
+    #expect(
+      clientSamples.subtracting(Self.expectedSamples(side: "client")).sorted(by: Self.order) == []
+    )
+    #expect(
+      Self.expectedSamples(side: "client").subtracting(clientSamples).sorted(by: Self.order) == []
+    )
   }
 
   @Test("A call that fails to start is counted as started and handled with its code on the client")
@@ -124,12 +185,20 @@ struct CallMetricsTests {
     let port = try await withTestServer { port in port }
     try await withEchoClient(port: port, interceptors: [.apply(client, to: .all)]) { echo in
       await #expect(throws: RPCError.self) {
-        _ = try await echo.get(Echo_EchoRequest(text: "a"), options: CallOptions(timeout: .seconds(20)))
+        _ = try await echo.get(
+          Echo_EchoRequest(text: "a"),
+          options: CallOptions(timeout: .seconds(20))
+        )
       }
     }
     let samples = try await Self.samples(of: registry, prefix: "grpc_client_handled_total")
-    let labels = ["grpc_type": "unary", "grpc_service": "echo.Echo", "grpc_method": "Get", "grpc_code": "UNAVAILABLE"]
-    #expect(samples == [PrometheusSample(name: "grpc_client_handled_total", labels: labels, value: 1)])
+    let labels = [
+      "grpc_type": "unary", "grpc_service": "echo.Echo", "grpc_method": "Get",
+      "grpc_code": "UNAVAILABLE",
+    ]
+    #expect(
+      samples == [PrometheusSample(name: "grpc_client_handled_total", labels: labels, value: 1)]
+    )
   }
 
   private static func order(_ a: PrometheusSample, _ b: PrometheusSample) -> Bool {

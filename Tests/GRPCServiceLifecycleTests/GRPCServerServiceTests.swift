@@ -8,7 +8,9 @@ import Testing
 
 @Suite("GRPCServer in a ServiceGroup")
 struct GRPCServerServiceTests {
-  @Test("The group's graceful shutdown lets an open call go on to its end, then run returns and the port is closed")
+  @Test(
+    "The group's graceful shutdown lets an open call go on to its end, then run returns and the port is closed"
+  )
   func gracefulShutdownDrainsOpenCalls() async throws {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.shutdownGracePeriod = .seconds(30)
@@ -16,12 +18,16 @@ struct GRPCServerServiceTests {
     let server = GRPCServer(transport: transport, services: [EchoService()])
     var logger = Logger(label: "test.group")
     logger.logLevel = .critical
-    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [server], logger: logger))
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(services: [server], logger: logger)
+    )
     let running = Task { try await group.run() }
     let port = try await transport.listeningPort()
     try await withEchoClient(port: port) { echo in
       // A call open when the shutdown starts keeps working until its client ends it.
-      let replies = try await echo.update(options: CallOptions(timeout: .seconds(30))) { writer, responses in
+      let replies = try await echo.update(options: CallOptions(timeout: .seconds(30))) {
+        writer,
+        responses in
         var iterator = responses.makeAsyncIterator()
         try await writer.write(Echo_EchoRequest(text: "before"))
         var replies = [try await iterator.next()?.text]
@@ -38,7 +44,10 @@ struct GRPCServerServiceTests {
     try await running.value
     await #expect(throws: RPCError.self) {
       try await withEchoClient(port: port) { echo in
-        _ = try await echo.get(Echo_EchoRequest(text: "late"), options: CallOptions(timeout: .seconds(10)))
+        _ = try await echo.get(
+          Echo_EchoRequest(text: "late"),
+          options: CallOptions(timeout: .seconds(10))
+        )
       }
     }
   }

@@ -11,18 +11,27 @@ struct ReadmeTracingTests {
     _ = W3CInMemoryTracer.shared  // bootstraps InstrumentationSystem once
     let recorder = TraceparentRecorder()
     try await withTestServer(interceptors: [.apply(recorder, to: .all)]) { innerPort in
-      try await withEchoClient(port: innerPort, interceptors: [.apply(ClientTracingInterceptor(), to: .all)]) { inner in
+      try await withEchoClient(
+        port: innerPort,
+        interceptors: [.apply(ClientTracingInterceptor(), to: .all)]
+      ) { inner in
         let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0)
         // README "Tracing", verbatim from here…
         let server = GRPCServer(
-          transport: transport, services: [RelayEchoService(inner: inner)], interceptors: [ServerTracingInterceptor()])
+          transport: transport,
+          services: [RelayEchoService(inner: inner)],
+          interceptors: [ServerTracingInterceptor()]
+        )
         // …to here.
         let serving = Task { try await server.serve() }
         defer {
           server.beginGracefulShutdown()
           serving.cancel()
         }
-        let channel = NGHTTP2ClientTransport(host: "127.0.0.1", port: try await transport.listeningPort())
+        let channel = NGHTTP2ClientTransport(
+          host: "127.0.0.1",
+          port: try await transport.listeningPort()
+        )
         defer { channel.close() }
         // README "Tracing", verbatim:
         let client = GRPCClient(transport: channel, interceptors: [ClientTracingInterceptor()])

@@ -11,7 +11,10 @@ struct RelayEchoService: Echo_Echo.ServiceProtocol {
     try await self.inner.get(request, options: CallOptions(timeout: .seconds(30)))
   }
 
-  func collect(requests: RequestStream<Echo_EchoRequest>, context: ServerContext) async throws -> Echo_EchoResponse {
+  func collect(
+    requests: RequestStream<Echo_EchoRequest>,
+    context: ServerContext
+  ) async throws -> Echo_EchoResponse {
     throw RPCError(code: .unimplemented, message: "not used")
   }
 
@@ -40,7 +43,9 @@ final class TraceparentRecorder: ServerInterceptor {
     requests: RequestStream<Request>,
     responses: ResponseWriter<Response>,
     context: ServerContext,
-    next: @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
+    next:
+      @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws ->
+      Void
   ) async throws {
     self.seen.withLock { $0.append(context.requestMetadata.first("traceparent")) }
     try await next(requests, responses, context)

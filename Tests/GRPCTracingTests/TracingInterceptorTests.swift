@@ -14,14 +14,22 @@ struct TracingInterceptorTests {
   /// An outer server (traced) whose `Get` calls an inner server (traced, recording the
   /// `traceparent` it receives) through a traced client; `body` gets a plain client of the outer
   /// server and the recorder.
-  static func withRelay(_ body: (Echo_Echo.Client, TraceparentRecorder) async throws -> Void) async throws {
+  static func withRelay(
+    _ body: (Echo_Echo.Client, TraceparentRecorder) async throws -> Void
+  ) async throws {
     _ = W3CInMemoryTracer.shared
     let recorder = TraceparentRecorder()
-    try await withTestServer(interceptors: [.apply(recorder, to: .all), .apply(ServerTracingInterceptor(), to: .all)]) {
+    try await withTestServer(interceptors: [
+      .apply(recorder, to: .all), .apply(ServerTracingInterceptor(), to: .all),
+    ]) {
       innerPort in
-      try await withEchoClient(port: innerPort, interceptors: [.apply(ClientTracingInterceptor(), to: .all)]) { inner in
+      try await withEchoClient(
+        port: innerPort,
+        interceptors: [.apply(ClientTracingInterceptor(), to: .all)]
+      ) { inner in
         try await withTestServer(
-          services: [RelayEchoService(inner: inner)], interceptors: [.apply(ServerTracingInterceptor(), to: .all)]
+          services: [RelayEchoService(inner: inner)],
+          interceptors: [.apply(ServerTracingInterceptor(), to: .all)]
         ) { outerPort in
           try await withEchoClient(port: outerPort) { outer in try await body(outer, recorder) }
         }
@@ -29,20 +37,37 @@ struct TracingInterceptorTests {
     }
   }
 
-  @Test("A handler's outgoing call carries a child traceparent of the incoming one; the spans link up")
+  @Test(
+    "A handler's outgoing call carries a child traceparent of the incoming one; the spans link up"
+  )
   func handlerCallIsChildSpan() async throws {
     try await Self.withRelay { outer, recorder in
-      let metadata: Metadata = ["traceparent": .string("00-\(Self.traceID)-\(Self.callerSpanID)-01")]
-      _ = try await outer.get(Echo_EchoRequest(text: "hi"), options: CallOptions(timeout: .seconds(30), metadata: metadata))
-      let received = try #require(recorder.seen.withLock { $0 }.first ?? nil, "the inner call had no traceparent")
-      let (trace, parent) = try #require(W3CInMemoryTracer.parse(traceparent: received), "\(received)")
+      let metadata: Metadata = [
+        "traceparent": .string("00-\(Self.traceID)-\(Self.callerSpanID)-01")
+      ]
+      _ = try await outer.get(
+        Echo_EchoRequest(text: "hi"),
+        options: CallOptions(timeout: .seconds(30), metadata: metadata)
+      )
+      let received = try #require(
+        recorder.seen.withLock { $0 }.first ?? nil,
+        "the inner call had no traceparent"
+      )
+      let (trace, parent) = try #require(
+        W3CInMemoryTracer.parse(traceparent: received),
+        "\(received)"
+      )
       #expect(trace == Self.traceID)
       #expect(parent != Self.callerSpanID)
 
       let spans = W3CInMemoryTracer.shared.finishedSpans(ofTrace: Self.traceID)
-      let outerServer = try #require(spans.first { $0.kind == .server && $0.spanContext.parentSpanID == Self.callerSpanID })
+      let outerServer = try #require(
+        spans.first { $0.kind == .server && $0.spanContext.parentSpanID == Self.callerSpanID }
+      )
       let client = try #require(spans.first { $0.kind == .client })
-      let innerServer = try #require(spans.first { $0.kind == .server && $0.spanID != outerServer.spanID })
+      let innerServer = try #require(
+        spans.first { $0.kind == .server && $0.spanID != outerServer.spanID }
+      )
       #expect(outerServer.operationName == "echo.Echo/Get")
       #expect(client.spanContext.parentSpanID == outerServer.spanID)
       #expect(client.spanID == parent)
@@ -57,22 +82,32 @@ struct TracingInterceptorTests {
 
   @Test(
     "A malformed traceparent is ignored: the server span starts a new trace",
-    arguments: ["00-\(traceID)-\(callerSpanID)", "00-\(traceID.uppercased())-\(callerSpanID)-01", "garbage"])
+    arguments: [
+      "00-\(traceID)-\(callerSpanID)", "00-\(traceID.uppercased())-\(callerSpanID)-01", "garbage",
+    ]
+  )
   func malformedTraceparentStartsNewTrace(header: String) async throws {
     try await Self.withRelay { outer, recorder in
       let metadata: Metadata = ["traceparent": .string(header)]
-      _ = try await outer.get(Echo_EchoRequest(text: "hi"), options: CallOptions(timeout: .seconds(30), metadata: metadata))
+      _ = try await outer.get(
+        Echo_EchoRequest(text: "hi"),
+        options: CallOptions(timeout: .seconds(30), metadata: metadata)
+      )
       let received = try #require(recorder.seen.withLock { $0 }.first ?? nil)
       let (trace, _) = try #require(W3CInMemoryTracer.parse(traceparent: received), "\(received)")
       #expect(trace != Self.traceID)
       let spans = W3CInMemoryTracer.shared.finishedSpans(ofTrace: trace)
-      let root = try #require(spans.first { $0.kind == .server && $0.spanContext.parentSpanID == nil })
+      let root = try #require(
+        spans.first { $0.kind == .server && $0.spanContext.parentSpanID == nil }
+      )
       #expect(root.operationName == "echo.Echo/Get")
       #expect(spans.count == 3)
     }
   }
 
-  @Test("A failing call's spans carry its code; the server span is an error only for a server fault")
+  @Test(
+    "A failing call's spans carry its code; the server span is an error only for a server fault"
+  )
   func failureStatus() async throws {
     try await Self.withRelay { outer, _ in
       for (code, serverFault) in [(Status.Code.notFound, false), (.internal, true)] {
@@ -82,14 +117,17 @@ struct TracingInterceptorTests {
         await #expect(throws: RPCError.self) {
           _ = try await outer.get(
             Echo_EchoRequest(text: "x", statusCode: Int32(code.rawValue)),
-            options: CallOptions(timeout: .seconds(30), metadata: metadata))
+            options: CallOptions(timeout: .seconds(30), metadata: metadata)
+          )
         }
         let spans = W3CInMemoryTracer.shared.finishedSpans(ofTrace: traceID).filter {
           $0.attributes["rpc.grpc.status_code"]?.toSpanAttribute() == .int64(Int64(code.rawValue))
         }
         let client = try #require(spans.first { $0.kind == .client }, "\(code)")
         #expect(client.status?.code == .error)
-        let innerServer = try #require(spans.first { $0.kind == .server && $0.spanContext.parentSpanID == client.spanID })
+        let innerServer = try #require(
+          spans.first { $0.kind == .server && $0.spanContext.parentSpanID == client.spanID }
+        )
         #expect((innerServer.status?.code == .error) == serverFault, "\(code)")
       }
     }

@@ -9,7 +9,10 @@ struct W3CInMemoryTracer: Tracer {
   typealias Span = InMemorySpan
   private let inner = InMemoryTracer(
     idGenerator: InMemoryTracer.IDGenerator(
-      nextTraceID: { Self.randomHex(bytes: 16) }, nextSpanID: { Self.randomHex(bytes: 8) }))
+      nextTraceID: { Self.randomHex(bytes: 16) },
+      nextSpanID: { Self.randomHex(bytes: 8) }
+    )
+  )
 
   /// The tracer every test uses: `InstrumentationSystem` is bootstrapped once per process.
   static let shared: W3CInMemoryTracer = {
@@ -28,7 +31,14 @@ struct W3CInMemoryTracer: Tracer {
     line: UInt
   ) -> InMemorySpan {
     self.inner.startSpan(
-      operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line)
+      operationName,
+      context: context(),
+      ofKind: kind,
+      at: instant(),
+      function: function,
+      file: fileID,
+      line: line
+    )
   }
 
   func forceFlush() {}
@@ -50,7 +60,11 @@ struct W3CInMemoryTracer: Tracer {
     guard let header = extractor.extract(key: "traceparent", from: carrier),
       let (traceID, spanID) = Self.parse(traceparent: header)
     else { return }
-    context.inMemorySpanContext = InMemorySpanContext(traceID: traceID, spanID: spanID, parentSpanID: nil)
+    context.inMemorySpanContext = InMemorySpanContext(
+      traceID: traceID,
+      spanID: spanID,
+      parentSpanID: nil
+    )
   }
 
   /// The finished spans of one trace.
@@ -63,9 +77,12 @@ struct W3CInMemoryTracer: Tracer {
 
   /// The trace and parent span of a version-00 `traceparent`; `nil` when malformed.
   static func parse(traceparent: String) -> (traceID: String, spanID: String)? {
-    let fields = traceparent.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+    let fields = traceparent.split(separator: "-", omittingEmptySubsequences: false).map(
+      String.init
+    )
     let hex = Set("0123456789abcdef")
-    guard fields.count == 4, fields[0] == "00", fields[1].count == 32, fields[2].count == 16, fields[3].count == 2,
+    guard fields.count == 4, fields[0] == "00", fields[1].count == 32, fields[2].count == 16,
+      fields[3].count == 2,
       fields.allSatisfy({ $0.allSatisfy(hex.contains) }), fields[1].contains(where: { $0 != "0" }),
       fields[2].contains(where: { $0 != "0" })
     else { return nil }
@@ -73,8 +90,8 @@ struct W3CInMemoryTracer: Tracer {
   }
 
   private static func randomHex(bytes: Int) -> String {
-    (0..<bytes).map { _ in
-      let byte = UInt8.random(in: 0...255)
+    (0 ..< bytes).map { _ in
+      let byte = UInt8.random(in: 0 ... 255)
       return (byte < 16 ? "0" : "") + String(byte, radix: 16)
     }.joined()
   }

@@ -27,13 +27,22 @@ final class ServerConnectionMetrics: Sendable {
     var goAways: [String: Counter] = [:]
     for reason in Self.goAwayReasons {
       goAways[reason] = Counter(
-        label: "grpc_server_goaways_sent_total", dimensions: [("reason", reason)], factory: factory)
+        label: "grpc_server_goaways_sent_total",
+        dimensions: [("reason", reason)],
+        factory: factory
+      )
     }
     self.goAways = goAways
     self.otherGoAways = Counter(
-      label: "grpc_server_goaways_sent_total", dimensions: [("reason", "other")], factory: factory)
+      label: "grpc_server_goaways_sent_total",
+      dimensions: [("reason", "other")],
+      factory: factory
+    )
     self.keepaliveCloses = Counter(
-      label: "grpc_server_keepalive_closes_total", dimensions: [], factory: factory)
+      label: "grpc_server_keepalive_closes_total",
+      dimensions: [],
+      factory: factory
+    )
   }
 
   /// The metrics of a new transport: `nil` when no backend is bootstrapped.
