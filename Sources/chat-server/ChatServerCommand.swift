@@ -202,15 +202,19 @@ struct ChatServerCommand: AsyncParsableCommand {
     var interceptors: [any ServerInterceptor] = []
     if traced { interceptors.append(ServerTracingInterceptor()) }
     if metricsPort != nil { interceptors.append(ServerMetricsInterceptor()) }
-    var spanTrace: (@Sendable () -> CallTrace?)?
-    if traced { spanTrace = { OTLPExport.currentTrace() } }
-    interceptors.append(
-      CallLogInterceptor(
-        logger: Logger(label: "chat-server.access"),
-        accessLog: self.observability.accessLog,
-        spanTrace: spanTrace
+    // Trace fields in log lines when a deployment asks for Cloud Logging's (an access log, a
+    // project, or tracing); with none of these, calls pass through no interceptor at all.
+    if self.observability.accessLog || self.observability.project != nil || traced {
+      var spanTrace: (@Sendable () -> CallTrace?)?
+      if traced { spanTrace = { OTLPExport.currentTrace() } }
+      interceptors.append(
+        CallLogInterceptor(
+          logger: Logger(label: "chat-server.access"),
+          accessLog: self.observability.accessLog,
+          spanTrace: spanTrace
+        )
       )
-    )
+    }
     let server = GRPCServer(
       transport: transport,
       services: [chat, chat.roomEvents, health, reflection],
