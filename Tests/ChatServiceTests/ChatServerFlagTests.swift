@@ -1,7 +1,7 @@
 import GRPCTestSupport
 import Testing
 
-@Suite("chat-server's option groups refuse bad values, naming the choices")
+@Suite("chat-server's option groups refuse bad values, naming the choices", .serialized)
 struct ChatServerFlagTests {
   @Test(
     "An unknown --handlers or --log-level value exits 64 listing the values it takes",

@@ -2,7 +2,7 @@ import Foundation
 import GRPCTestSupport
 import Testing
 
-@Suite("chat-server logs for Cloud Logging")
+@Suite("chat-server logs for Cloud Logging", .serialized)
 struct ChatServerLogTests {
   static let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
   static let spanID = "00f067aa0ba902b7"

@@ -4,7 +4,7 @@ import GRPCKitNGHTTP2
 import GRPCTestSupport
 import Testing
 
-@Suite("chat-server --metrics-port")
+@Suite("chat-server --metrics-port", .serialized)
 struct ChatServerMetricsTests {
   /// Starts `chat-server --port 0 --metrics-port 0` with `arguments`; returns the process, the
   /// gRPC port and the metrics port from the first line.

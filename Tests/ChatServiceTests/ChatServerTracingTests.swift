@@ -4,7 +4,7 @@ import GRPCKit
 import GRPCTestSupport
 import Testing
 
-@Suite("chat-server --otlp-endpoint")
+@Suite("chat-server --otlp-endpoint", .serialized)
 struct ChatServerTracingTests {
   static let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
   static let callerSpanID = "00f067aa0ba902b7"
