@@ -334,6 +334,15 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // chat-server's own types (log lines, trace headers), tested without starting the process.
+    .testTarget(
+      name: "ChatServerCommandTests",
+      dependencies: [
+        "chat-server",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "ChatServiceTests",
       dependencies: [
