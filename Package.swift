@@ -16,6 +16,9 @@ let package = Package(
     .library(name: "GRPCKit", targets: ["GRPCKit"]),
     .library(name: "GRPCKitTesting", targets: ["GRPCKitTesting"]),
     .library(name: "GRPCKitNGHTTP2", targets: ["GRPCKitNGHTTP2"]),
+    .library(name: "GRPCMetrics", targets: ["GRPCMetrics"]),
+    .library(name: "GRPCServiceLifecycle", targets: ["GRPCServiceLifecycle"]),
+    .library(name: "GRPCTracing", targets: ["GRPCTracing"]),
     .library(name: "ChatAPI", targets: ["ChatAPI"]),
     .executable(name: "protobuf-codegen", targets: ["protobuf-codegen"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
@@ -35,6 +38,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+    // OTLP export for chat-server only, over HTTP: the default traits would also build
+    // grpc-swift for OTLP/gRPC.
+    .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
   ],
   targets: [
     // C libraries from the system (apt: libnghttp2-dev, libprotobuf-c-dev, zlib1g-dev).
@@ -120,6 +130,34 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Tracing of calls (W3C trace context in metadata) as server and client interceptors.
+    .target(
+      name: "GRPCTracing",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // GRPCServer as a swift-service-lifecycle Service.
+    .target(
+      name: "GRPCServiceLifecycle",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Metrics of calls (go-grpc-prometheus's names) as server and client interceptors.
+    .target(
+      name: "GRPCMetrics",
+      dependencies: [
+        "GRPCKit",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -162,6 +200,7 @@ let package = Package(
       dependencies: [
         "ChatAPI", "GRPCKit",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -189,6 +228,7 @@ let package = Package(
         .product(name: "NIOTLS", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -202,7 +242,7 @@ let package = Package(
     .executableTarget(
       name: "chat-client",
       dependencies: [
-        "ChatClient", "GRPCKit",
+        "ChatClient", "GRPCKit", "ProtobufRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -222,8 +262,18 @@ let package = Package(
       name: "chat-server",
       dependencies: [
         "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
+        "GRPCMetrics", "GRPCTracing", "ProtobufRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "OTel", package: "swift-otel"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -319,6 +369,42 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOTLS", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCMetricsTests",
+      dependencies: [
+        "GRPCMetrics", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCTracingTests",
+      dependencies: [
+        "GRPCTracing", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GRPCServiceLifecycleTests",
+      dependencies: [
+        "GRPCServiceLifecycle", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // chat-server's own types (log lines, trace headers), tested without starting the process.
+    .testTarget(
+      name: "ChatServerCommandTests",
+      dependencies: [
+        "chat-server",
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),

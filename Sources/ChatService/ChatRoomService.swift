@@ -12,6 +12,10 @@ public import Logging
 /// with `RESOURCE_EXHAUSTED` without slowing the room. When the client half-closes, the call
 /// ends with `OK` once everything accepted before the half-close has been written to it.
 ///
+/// When a swift-metrics backend is bootstrapped before the service is created, it records
+/// `chat_open_streams`, `chat_rooms`, `chat_room_members`, `chat_messages_broadcast_total`,
+/// `chat_messages_delivered_total` and `chat_slow_consumers_total` (no label names a room).
+///
 /// The same rooms are served by ``roomEvents`` (`chat.v1.RoomEvents`: subscribe from an event
 /// id, publish). With a shared backend (`ChatRoomsRedis`), every server on the store delivers
 /// every room's messages to its own members.
@@ -47,7 +51,8 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     self.directory = RoomDirectory(
       sharedStore: backend.sharedStore,
       historySize: configuration.historySize,
-      maximumIdleRooms: configuration.maximumIdleRooms
+      maximumIdleRooms: configuration.maximumIdleRooms,
+      metrics: .ifBootstrapped()
     )
     self.logger = logger
     self.roomEvents = RoomEventsService(
@@ -87,7 +92,10 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
         { await self.receive(requests, from: member, in: room) },
         {
           await member.write { item in
-            if case .record(let record) = item { try await responses.write(record.message) }
+            if case .record(let record) = item {
+              try await responses.write(record.message)
+              self.directory.metrics?.delivered.increment()
+            }
           }
         },
       ])
@@ -96,6 +104,7 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
     case .success:
       logger.debug("member left")
     case .failure(let error) where error.code == .resourceExhausted:
+      self.directory.metrics?.slowConsumers.increment()
       logger.info("slow consumer ended", metadata: ["chat.error": "\(error.message)"])
       throw error
     case .failure(let error):

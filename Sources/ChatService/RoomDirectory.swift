@@ -39,13 +39,17 @@ package final class RoomDirectory: Sendable {
   private let maximumIdleRooms: Int
   private let currentTimeMicroseconds: @Sendable () -> UInt64
   private let state = Mutex(State())
+  /// The service's metrics, when a backend is bootstrapped.
+  let metrics: ChatMetrics?
 
   package init(
     sharedStore: (any SharedRoomStore)?,
     historySize: Int,
     maximumIdleRooms: Int,
-    currentTimeMicroseconds: @escaping @Sendable () -> UInt64 = WallClock.microsecondsSinceEpoch
+    currentTimeMicroseconds: @escaping @Sendable () -> UInt64 = WallClock.microsecondsSinceEpoch,
+    metrics: ChatMetrics? = nil
   ) {
+    self.metrics = metrics
     self.sharedStore = sharedStore
     self.historySize = historySize
     self.maximumIdleRooms = maximumIdleRooms
@@ -99,6 +103,7 @@ package final class RoomDirectory: Sendable {
         }
         state.rooms[name] = entry
         state.calls[ObjectIdentifier(member)] = member
+        self.recordCounts(state)
         return .joined(entry.room, lastID)
       }
       switch step {
@@ -149,13 +154,15 @@ package final class RoomDirectory: Sendable {
       // microsecond still differ).
       let epoch = max(self.currentTimeMicroseconds(), state.lastEpoch + 1)
       state.lastEpoch = epoch
-      let entry = Entry(room: ChatRoom(name: name, historySize: self.historySize, epoch: epoch), lastUsed: state.tick)
+      let entry = Entry(
+        room: ChatRoom(name: name, historySize: self.historySize, epoch: epoch, metrics: self.metrics),
+        lastUsed: state.tick)
       state.rooms[name] = entry
       state.idleRooms += 1
       self.evictIdleRooms(&state)
       return entry
     }
-    let room = ChatRoom(name: name, historySize: self.historySize, epoch: 0)
+    let room = ChatRoom(name: name, historySize: self.historySize, epoch: 0, metrics: self.metrics)
     let opening = Task {
       do {
         try await store.open(room)
@@ -226,7 +233,15 @@ package final class RoomDirectory: Sendable {
   package func leave(room: ChatRoom, member: RoomMember) {
     self.state.withLock { state in
       self.leave(&state, room: room, member: member)
+      self.recordCounts(state)
     }
+  }
+
+  /// Sets the open-streams and rooms gauges; called under the lock after a change.
+  private func recordCounts(_ state: State) {
+    guard let metrics = self.metrics else { return }
+    metrics.openStreams.record(state.calls.count)
+    metrics.rooms.record(state.rooms.count - state.idleRooms)
   }
 
   /// Removes a finished call, and its room membership if it still has one.
@@ -234,6 +249,7 @@ package final class RoomDirectory: Sendable {
     let waiters = self.state.withLock { state -> [UnsafeContinuation<Void, Never>] in
       self.leave(&state, room: room, member: member)
       state.calls[ObjectIdentifier(member)] = nil
+      self.recordCounts(state)
       guard state.calls.isEmpty else { return [] }
       defer { state.idleWaiters = [:] }
       return Array(state.idleWaiters.values)
@@ -261,7 +277,11 @@ package final class RoomDirectory: Sendable {
   package func endAll(_ error: RPCError) {
     let (rooms, members) = self.state.withLock { state in
       state.shutDown = error
-      defer { state.rooms = [:] }
+      defer {
+        state.rooms = [:]
+        state.idleRooms = 0
+        self.metrics?.rooms.record(0)
+      }
       return (state.rooms.values.map(\.room), Array(state.calls.values))
     }
     for room in rooms { room.close(error) }

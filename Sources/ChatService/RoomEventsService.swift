@@ -81,6 +81,7 @@ public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
             switch item {
             case .record(let record):
               try await responses.write(Chat_V1_RoomEvent(id: record.id.description, message: record.message))
+              self.directory.metrics?.delivered.increment()
             case .heartbeat:
               try await responses.write(Chat_V1_RoomEvent())
             }
@@ -88,6 +89,7 @@ public final class RoomEventsService: Chat_V1_RoomEvents.ServiceProtocol {
         },
       ])
     if case .failure(let error) = outcome {
+      if error.code == .resourceExhausted { self.directory.metrics?.slowConsumers.increment() }
       logger.debug("subscriber ended", metadata: ["grpc.status": "\(error.code)", "chat.error": "\(error.message)"])
       throw error
     }

@@ -333,6 +333,8 @@ public struct ExternalProcessError: Error, CustomStringConvertible {
     case busy
     /// Standard input is closed.
     case standardInputClosed
+    /// The process ended or printed something other than what the caller expects.
+    case unexpectedOutput
   }
 
   /// The kind of failure.

@@ -40,6 +40,9 @@ public final class RedisClient: Sendable {
   private let connector: RedisConnector
   private let logger: Logger
   private let state: Mutex<State>
+  /// Commands, errors and latency, when a metrics backend was bootstrapped before the client
+  /// was created (``RedisClientMetrics``).
+  private let metrics: RedisClientMetrics?
 
   /// Creates a client; nothing connects before the first command.
   ///
@@ -57,6 +60,7 @@ public final class RedisClient: Sendable {
     self.connector = RedisConnector(configuration: configuration)
     self.logger = logger
     self.state = Mutex(State(machine: RedisConnectionStateMachine(backoff: configuration.backoff)))
+    self.metrics = .ifBootstrapped()
   }
 
   deinit {
@@ -101,9 +105,26 @@ public final class RedisClient: Sendable {
       return state.connection
     }
     guard let connection else { return nil }
+    let future = connection.send([command], name: command.name)
+    if let metrics = self.metrics {
+      let started = ContinuousClock.now
+      future.whenComplete { result in
+        switch result {
+        case .success(let replies): metrics.record([command], .replies(replies), since: started)
+        case .failure(let error):
+          metrics.record(
+            [command],
+            .failed((error as? RedisFailure)?.code ?? .connectionClosed),
+            since: started
+          )
+        }
+      }
+    }
     return RedisPendingReply(
-      future: connection.send([command], name: command.name), command: command.name,
-      address: self.configuration.address)
+      future: future,
+      command: command.name,
+      address: self.configuration.address
+    )
   }
 
   /// Several commands written at once; their replies in order.
@@ -153,11 +174,20 @@ public final class RedisClient: Sendable {
     _ commands: [RedisCommand],
     name: String
   ) async throws(RedisError) -> [RedisReply] {
-    let connection = try await self.connection(for: name)
-    do {
-      return try await connection.send(commands, name: name).get()
+    let started = ContinuousClock.now
+    do throws(RedisError) {
+      let connection = try await self.connection(for: name)
+      let replies: [RedisReply]
+      do {
+        replies = try await connection.send(commands, name: name).get()
+      } catch {
+        throw self.error(error, command: name)
+      }
+      self.metrics?.record(commands, .replies(replies), since: started)
+      return replies
     } catch {
-      throw self.error(error, command: name)
+      self.metrics?.record(commands, .failed(error.code), since: started)
+      throw error
     }
   }
 

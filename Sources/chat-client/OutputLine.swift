@@ -1,5 +1,6 @@
 import ChatClient
 import Foundation
+import ProtobufRuntime
 
 /// Writes whole lines straight to the file descriptors (no stdio buffering, so a pipe sees each
 /// line at once).
@@ -28,23 +29,7 @@ enum OutputLine {
     FileHandle.standardError.write(Data("chat-client: \(flat)\n".utf8))
   }
 
-  /// Appends `string` as a JSON string literal (RFC 8259 escapes).
   private static func appendQuoted(_ string: String, to text: inout String) {
-    text += "\""
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "\"": text += "\\\""
-      case "\\": text += "\\\\"
-      case "\n": text += "\\n"
-      case "\r": text += "\\r"
-      case "\t": text += "\\t"
-      case let scalar where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default:
-        text.unicodeScalars.append(scalar)
-      }
-    }
-    text += "\""
+    QuotedString.append(string, as: .json, to: &text)
   }
 }

@@ -1,16 +1,20 @@
 import ArgumentParser
 import ChatAPI
-import ChatService
 import ChatRoomsRedis
-import Foundation
+import ChatService
+import CoreMetrics
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCMetrics
+import GRPCTracing
 import HealthService
 import Logging
+import Prometheus
 import RedisClient
 import ReflectionService
+import ServiceLifecycle
 
-/// `chat-server`: serves `ChatService` over gRPC (HTTP/2 cleartext) and logs JSON lines on
+/// `chat-server`: serves `ChatService` over gRPC (HTTP/2 cleartext or TLS) and logs JSON lines on
 /// standard output, the first naming the bound port: `{"event":"listening","port":N,…}`.
 @main
 struct ChatServerCommand: AsyncParsableCommand {
@@ -18,74 +22,19 @@ struct ChatServerCommand: AsyncParsableCommand {
     commandName: "chat-server",
     abstract: "Serves the ChatService gRPC API.",
     discussion: """
-      Logs are JSON lines on standard output; the first is {"event":"listening","port":N,...}.
-      SIGTERM or SIGINT reports NOT_SERVING on health, stops new calls (two-phase GOAWAY),
-      lets open calls finish for the grace period, ends the rest with UNAVAILABLE after the
-      messages already accepted for them, and exits 0.
+      Logs are JSON lines on standard output (Cloud Logging's structured format); the first is \
+      {"event":"listening","port":N,...}. SIGTERM or SIGINT reports NOT_SERVING on health, \
+      stops new calls (two-phase GOAWAY), lets open calls finish for the grace period, ends the \
+      rest with UNAVAILABLE after the messages already accepted for them, and exits 0.
       """,
     version: ProjectVersion.current
   )
 
-  @Option(help: "The address to bind.")
-  var host = "0.0.0.0"
+  @OptionGroup(title: "Listening and calls")
+  var server: ServerOptions
 
-  @Option(help: "The port to bind; 0 takes a free port. (default: $PORT, else 50051)")
-  var port: Int?
-
-  @Option(
-    help: ArgumentHelp(
-      "Listen on this Unix domain socket instead of TCP (a stale socket file is removed first).",
-      valueName: "path"))
-  var unixSocket: String?
-
-  @Option(help: "The largest message text accepted, in bytes.")
-  var maxMessageBytes = 4096
-
-  @Option(help: "Messages a member may have waiting before it is ended as a slow consumer.")
-  var queueLimit = 10_000
-
-  @Option(help: "Bytes a member may have waiting before it is ended as a slow consumer.")
-  var queueLimitBytes = 8 << 20
-
-  @Option(
-    help: "Seconds open calls may take to finish after SIGTERM before they end with UNAVAILABLE."
-  )
-  var gracePeriod = 10.0
-
-  // Connection lifecycle (gRPC server defaults; see NGHTTP2ServerConfiguration).
-  @Option(help: "Seconds without reads after which the server sends a keepalive PING; 0 turns it off.")
-  var keepaliveInterval = 7200.0
-
-  @Option(help: "Seconds a client has to answer a keepalive PING before it is disconnected.")
-  var keepaliveTimeout = 20.0
-
-  @Option(help: "The shortest interval, in seconds, between a client's PINGs (more strikes: GOAWAY too_many_pings).")
-  var keepaliveMinTime = 300.0
-
-  @Flag(help: "Accept client keepalive PINGs while the client has no open call.")
-  var permitKeepaliveWithoutCalls = false
-
-  @Option(help: "Seconds a connection may stay without open calls before it is closed with GOAWAY. (default: no limit)")
-  var maxConnectionIdle: Double?
-
-  @Option(help: "Seconds after which a connection is closed with GOAWAY (±10% jitter). (default: no limit)")
-  var maxConnectionAge: Double?
-
-  @Option(help: "Seconds calls may continue after --max-connection-age before they end with UNAVAILABLE. (default: no limit)")
-  var maxConnectionAgeGrace: Double?
-
-  @Option(
-    help: """
-      Where call handlers run: event-loop (on their connection's I/O thread, no thread hop) or \
-      concurrent (Swift's global executor).
-      """
-  )
-  var handlers = "event-loop"
-
-  @Option(
-    help: "The lowest log level written: trace, debug, info, notice, warning, error, critical."
-  )
-  var logLevel = "info"
+  @OptionGroup(title: "Connections and shutdown")
+  var lifecycle: LifecycleOptions
 
   @OptionGroup(title: "Rooms")
   var rooms: RoomOptions
@@ -93,196 +42,239 @@ struct ChatServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "TLS")
   var tls: TLSOptions
 
-  func validate() throws {
-    guard Logger.Level(rawValue: self.logLevel) != nil else {
-      throw ValidationError(
-        "--log-level \(self.logLevel) is not one of trace, debug, info, notice, warning, error, critical"
-      )
-    }
-    guard self.maxMessageBytes > 0, self.queueLimit > 0, self.queueLimitBytes > 0 else {
-      throw ValidationError(
-        "--max-message-bytes, --queue-limit and --queue-limit-bytes must be positive"
-      )
-    }
-    let durations: [(String, Double?)] = [
-      ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
-      ("--keepalive-timeout", self.keepaliveTimeout), ("--keepalive-min-time", self.keepaliveMinTime),
-      ("--max-connection-idle", self.maxConnectionIdle), ("--max-connection-age", self.maxConnectionAge),
-      ("--max-connection-age-grace", self.maxConnectionAgeGrace),
-    ]
-    for case (let flag, let value?) in durations where !(value >= 0 && value <= 1e9) {
-      throw ValidationError("\(flag) \(value) is not a number of seconds between 0 and 1e9")
-    }
-    guard ["event-loop", "concurrent"].contains(self.handlers) else {
-      throw ValidationError("--handlers \(self.handlers) is not event-loop or concurrent")
-    }
-    _ = try self.resolvedPort()
-  }
+  @OptionGroup(title: "Logs and metrics")
+  var observability: ObservabilityOptions
 
-  /// `--port`, else `$PORT`, else 50051.
-  private func resolvedPort() throws -> Int {
-    if let port = self.port {
-      guard (0 ... 65535).contains(port) else {
-        throw ValidationError("--port \(port) is not in 0...65535")
+  func validate() throws {
+    let port = try self.server.resolvedPort()
+    if let metricsPort = self.observability.metricsPort, metricsPort != 0,
+      self.server.unixSocket == nil
+    {
+      guard metricsPort != port else {
+        throw ValidationError(
+          "--metrics-port \(metricsPort) is the gRPC port; metrics need a port of their own"
+        )
       }
-      return port
+      guard metricsPort != self.tls.healthPort else {
+        throw ValidationError(
+          "--metrics-port \(metricsPort) is the --health-port; metrics need a port of their own"
+        )
+      }
     }
-    guard let value = ProcessInfo.processInfo.environment["PORT"], !value.isEmpty else {
-      return 50051
-    }
-    guard let port = Int(value), (0 ... 65535).contains(port) else {
-      throw ValidationError("$PORT \"\(value)\" is not a port number in 0...65535")
-    }
-    return port
   }
 
   func run() async throws {
     let output = JSONLogOutput()
-    let level = Logger.Level(rawValue: self.logLevel) ?? .info
-    LoggingSystem.bootstrap { _ in JSONLogHandler(output: output, logLevel: level) }
+    let level = self.observability.logLevel.level
+    let project = self.observability.project
+    LoggingSystem.bootstrap { _ in JSONLogHandler(output: output, logLevel: level, project: project)
+    }
     let logger = Logger(label: "chat-server")
+    // Metrics are recorded only with --metrics-port: the backend is bootstrapped before any
+    // transport or service is made, so they find it.
+    let registry = self.observability.metricsPort.map { _ in PrometheusCollectorRegistry() }
+    if let registry { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
 
+    let metricsServer: MetricsHTTPServer?
+    if let registry, let metricsPort = self.observability.metricsPort {
+      do {
+        metricsServer = try await MetricsHTTPServer.bind(
+          host: self.server.host,
+          port: metricsPort,
+          registry: registry
+        )
+      } catch {
+        var line = JSONObject()
+        line.add("event", string: "bind failed")
+        line.add("address", string: "\(self.server.host):\(metricsPort)")
+        line.add("error", string: "\(error)")
+        output.open(firstLine: line.text)
+        throw ExitCode.failure
+      }
+    } else {
+      metricsServer = nil
+    }
+
+    // Spans only with --otlp-endpoint: the tracer is bootstrapped before any call can start.
+    let exporter = try self.observability.otlpEndpoint.map { endpoint in
+      try OTLPExport.bootstrap(endpoint: endpoint, logger: Logger(label: "otel"))
+    }
+    let chatServer = try self.makeChatServerService(
+      output: output,
+      logger: logger,
+      metricsPort: metricsServer?.port,
+      traced: exporter != nil
+    )
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    // Shut down in reverse order: the gRPC side drains first, metrics stay scrapable meanwhile,
+    // and the exporter flushes the last spans after both.
+    if let exporter { services.append(.init(service: exporter, serviceName: "otlp")) }
+    if let metricsServer { services.append(.init(service: metricsServer, serviceName: "metrics")) }
+    services.append(
+      .init(
+        service: chatServer,
+        successTerminationBehavior: .gracefullyShutdownGroup,
+        failureTerminationBehavior: .gracefullyShutdownGroup,
+        serviceName: "grpc"
+      )
+    )
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: services,
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+      )
+    )
+    do {
+      try await group.run()
+    } catch is ChatServerExit {
+      throw ExitCode.failure
+    }
+  }
+
+  /// The gRPC server with the chat, health and reflection services, its interceptors, and the
+  /// shutdown order around them.
+  private func makeChatServerService(
+    output: JSONLogOutput,
+    logger: Logger,
+    metricsPort: Int?,
+    traced: Bool
+  ) throws -> ChatServerService {
     var configuration = ChatServiceConfiguration()
-    configuration.maximumMessageBytes = self.maxMessageBytes
-    configuration.maximumQueuedMessages = self.queueLimit
-    configuration.maximumQueuedBytes = self.queueLimitBytes
+    configuration.maximumMessageBytes = self.server.maxMessageBytes
+    configuration.maximumQueuedMessages = self.server.queueLimit
+    configuration.maximumQueuedBytes = self.server.queueLimitBytes
     configuration.historySize = self.rooms.historySize
     configuration.heartbeatInterval = self.rooms.heartbeat
     let health = HealthService()
     let roomStore = try self.rooms.redisConfiguration().map { redis in
       RedisRoomStore(
         client: RedisClient(configuration: redis, logger: Logger(label: "redis")),
-        historySize: self.rooms.historySize, logger: Logger(label: "chat.redis"))
+        historySize: self.rooms.historySize,
+        logger: Logger(label: "chat.redis")
+      )
     }
     let chat = ChatRoomService(
-      configuration: configuration, backend: roomStore.map { .redis($0) } ?? .inProcess,
-      logger: Logger(label: "chat.service"))
+      configuration: configuration,
+      backend: roomStore.map { .redis($0) } ?? .inProcess,
+      logger: Logger(label: "chat.service")
+    )
     // With Redis, the chat services serve only while Redis can be reached; "" (the process)
     // stays SERVING, so liveness probes do not restart a server that can do nothing about it.
-    let chatServices = [ChatAPI.ChatService.descriptor.fullName, Chat_V1_RoomEvents.descriptor.fullName]
-    for name in chatServices { health.setStatus(roomStore == nil ? .serving : .notServing, forService: name) }
+    let chatServices = [
+      ChatAPI.ChatService.descriptor.fullName, Chat_V1_RoomEvents.descriptor.fullName,
+    ]
+    for name in chatServices {
+      health.setStatus(roomStore == nil ? .serving : .notServing, forService: name)
+    }
     roomStore?.start { available in
-      for name in chatServices { health.setStatus(available ? .serving : .notServing, forService: name) }
+      for name in chatServices {
+        health.setStatus(available ? .serving : .notServing, forService: name)
+      }
     }
     let reflection = ReflectionService(
-      files: [ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor, HealthService.fileDescriptor]
+      files: [
+        ChatProto.fileDescriptor, Chat_V1_RoomEventsProto.fileDescriptor,
+        HealthService.fileDescriptor,
+      ]
         + ReflectionService.fileDescriptors,
       services: [chat, chat.roomEvents, health]
     )
-    let services: [any RegistrableRPCService] = [chat, chat.roomEvents, health, reflection]
 
-    let port = try self.resolvedPort()
+    let port = try self.server.resolvedPort()
+    let grace = self.lifecycle.shutdownGrace
     var transportConfiguration = NGHTTP2ServerConfiguration()
-    transportConfiguration.handlerExecution = self.handlers == "concurrent" ? .globalExecutor : .eventLoop
-    self.configureLifecycle(&transportConfiguration)
+    transportConfiguration.handlerExecution = self.server.handlers.transportSetting
+    self.lifecycle.configure(&transportConfiguration)
     transportConfiguration.tls = self.tls.configuration
     let transport =
-      if let path = self.unixSocket {
+      if let path = self.server.unixSocket {
         NGHTTP2ServerTransport(unixDomainSocketPath: path, configuration: transportConfiguration)
       } else {
-        NGHTTP2ServerTransport(host: self.host, port: port, configuration: transportConfiguration)
+        NGHTTP2ServerTransport(
+          host: self.server.host,
+          port: port,
+          configuration: transportConfiguration
+        )
       }
+    // Outermost first: the server span covers everything, metrics see every call's outcome as
+    // the client does, and log lines carry the span.
+    var interceptors: [any ServerInterceptor] = []
+    if traced { interceptors.append(ServerTracingInterceptor()) }
+    if metricsPort != nil { interceptors.append(ServerMetricsInterceptor()) }
+    // Trace fields in log lines when a deployment asks for Cloud Logging's (an access log, a
+    // project, or tracing); with none of these, calls pass through no interceptor at all.
+    if self.observability.accessLog || self.observability.project != nil || traced {
+      var spanTrace: (@Sendable () -> CallTrace?)?
+      if traced { spanTrace = { OTLPExport.currentTrace() } }
+      interceptors.append(
+        CallLogInterceptor(
+          logger: Logger(label: "chat-server.access"),
+          accessLog: self.observability.accessLog,
+          spanTrace: spanTrace
+        )
+      )
+    }
     let server = GRPCServer(
       transport: transport,
-      services: services,
+      services: [chat, chat.roomEvents, health, reflection],
+      interceptors: interceptors,
       logger: Logger(label: "grpc.server")
     )
     let healthServer = self.tls.healthPort.map { port in
-      GRPCServer(
-        transport: NGHTTP2ServerTransport(host: self.host, port: port), services: [health],
-        logger: Logger(label: "grpc.health-server"))
+      var configuration = NGHTTP2ServerConfiguration()
+      configuration.shutdownGracePeriod = grace.transport
+      return GRPCServer(
+        transport: NGHTTP2ServerTransport(
+          host: self.server.host,
+          port: port,
+          configuration: configuration
+        ),
+        services: [health],
+        logger: Logger(label: "grpc.health-server")
+      )
     }
-    let watcher = SignalWatcher()
 
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await server.serve() }
-      if let healthServer { group.addTask { try await healthServer.serve() } }
-      let boundPort: Int
-      do {
-        boundPort = try await transport.listeningPort()
-      } catch {
+    let listening = self.server
+    let tlsMode = self.tls.mode
+    let healthPort = self.tls.healthPort
+    let rooms = roomStore == nil ? "in-process" : "redis"
+    let redisAddress = roomStore?.address
+    let serviceNames = server.router.serviceNames.joined(separator: ",")
+    return ChatServerService(
+      server: server,
+      transport: transport,
+      healthServer: healthServer,
+      health: health,
+      chat: chat,
+      roomStore: roomStore,
+      grace: grace,
+      output: output,
+      logger: logger,
+      listeningLine: { boundPort in
+        var line = JSONObject()
+        line.add("event", string: "listening")
+        if let path = listening.unixSocket {
+          line.add("unix_socket", string: path)
+        } else {
+          line.add("port", integer: boundPort)
+          line.add("host", string: listening.host)
+        }
+        line.add("services", string: serviceNames)
+        line.add("tls", string: tlsMode)
+        line.add("rooms", string: rooms)
+        if let redisAddress { line.add("redis", string: redisAddress) }
+        if let healthPort { line.add("health_port", integer: healthPort) }
+        if let metricsPort { line.add("metrics_port", integer: metricsPort) }
+        return line.text
+      },
+      bindFailureLine: { error in
         var line = JSONObject()
         line.add("event", string: "bind failed")
-        line.add("address", string: self.unixSocket.map { "unix:\($0)" } ?? "\(self.host):\(port)")
+        line.add("address", string: listening.address(port: port))
         line.add("error", string: "\(error)")
-        output.open(firstLine: line.text)
-        throw ExitCode.failure
+        return line.text
       }
-      var line = JSONObject()
-      line.add("event", string: "listening")
-      if let path = self.unixSocket {
-        line.add("unix_socket", string: path)
-      } else {
-        line.add("port", integer: boundPort)
-        line.add("host", string: self.host)
-      }
-      line.add("services", string: server.router.serviceNames.joined(separator: ","))
-      line.add("tls", string: self.tls.mode)
-      line.add("rooms", string: roomStore == nil ? "in-process" : "redis")
-      if let roomStore { line.add("redis", string: roomStore.address) }
-      if let healthPort = self.tls.healthPort { line.add("health_port", integer: healthPort) }
-      output.open(firstLine: line.text)
-      if transportConfiguration.tls != nil {
-        group.addTask { await Self.reloadCertificatesOnSIGHUP(transport, logger: logger) }
-      }
-
-      let signals = watcher.signals
-      group.addTask {
-        for await signal in signals {
-          logger.info("shutting down", metadata: ["signal": "\(SignalWatcher.name(of: signal))"])
-          health.enterShutdown()
-          server.beginGracefulShutdown()
-          healthServer?.beginGracefulShutdown()
-          return
-        }
-      }
-      do {
-        try await group.next()  // a signal, or the transport stopped by itself
-        health.enterShutdown()
-        server.beginGracefulShutdown()
-        healthServer?.beginGracefulShutdown()
-        // serve() returns once every connection has closed, which needs the open calls to end.
-        await self.drain(chat, logger: logger)
-        await roomStore?.shutdown()
-        health.endWatches()
-        group.cancelAll()
-        try await group.waitForAll()
-      } catch {
-        logger.error("server failed", metadata: ["error": "\(error)"])
-        throw ExitCode.failure
-      }
-      logger.info("stopped")
-    }
-  }
-
-  /// Lets open calls finish for the grace period, then ends the rest with `UNAVAILABLE`, each
-  /// after the messages already accepted for it. (The transport's own grace period is a second
-  /// longer: it ends whatever a service left open.)
-  private func drain(_ chat: ChatRoomService, logger: Logger) async {
-    let open = chat.openCallCount
-    guard open > 0 else { return }
-    logger.info("draining calls", metadata: ["chat.open_calls": "\(open)"])
-    let idle = await Self.waitUntilIdle(chat, timeout: .seconds(self.gracePeriod))
-    if !idle {
-      logger.info("grace period over", metadata: ["chat.open_calls": "\(chat.openCallCount)"])
-      chat.endAllCalls(RPCError(code: .unavailable, message: "the server is shutting down"))
-      _ = await Self.waitUntilIdle(chat, timeout: .seconds(1))
-    }
-  }
-
-  private static func waitUntilIdle(_ chat: ChatRoomService, timeout: Duration) async -> Bool {
-    await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        await chat.waitUntilIdle()
-        return !Task.isCancelled
-      }
-      group.addTask {
-        try? await Task.sleep(for: timeout)
-        return false
-      }
-      let first = await group.next() ?? false
-      group.cancelAll()
-      return first
-    }
+    )
   }
 }

@@ -1,4 +1,5 @@
 import Logging
+import ProtobufRuntime
 
 /// Builds one JSON object as text, keys in the order they are added.
 struct JSONObject {
@@ -55,21 +56,6 @@ struct JSONObject {
 
   /// Appends `string` as a JSON string literal (RFC 8259 escapes).
   static func appendQuoted(_ string: String, to text: inout String) {
-    text += "\""
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "\"": text += "\\\""
-      case "\\": text += "\\\\"
-      case "\n": text += "\\n"
-      case "\r": text += "\\r"
-      case "\t": text += "\\t"
-      case let scalar where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default:
-        text.unicodeScalars.append(scalar)
-      }
-    }
-    text += "\""
+    QuotedString.append(string, as: .json, to: &text)
   }
 }

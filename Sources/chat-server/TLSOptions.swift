@@ -45,8 +45,11 @@ struct TLSOptions: ParsableArguments {
       try self.configuration?.checkFiles()
     } catch {
       let flag =
-        error.message.hasPrefix("TLS client certificate authority")
-        ? "--tls-client-ca" : error.message.hasPrefix("TLS private key") ? "--tls-key" : "--tls-cert"
+        switch error.code {
+        case .certificateAuthority: "--tls-client-ca"
+        case .privateKey: "--tls-key"
+        default: "--tls-cert"
+        }
       throw ValidationError("\(flag): \(error.message)")
     }
   }

@@ -14,7 +14,7 @@ enum DeploymentFiles {
   static let cloudRunRedis = "cloudrun-service-redis.yaml"
   /// The objects a cluster holds (Cloud Run services and Kong's file are not Kubernetes objects
   /// of the cluster: Cloud Run labels may not contain `/`, and its namespace is the project).
-  static let clusterObjects = ManifestTests.kubernetesManifests + ["backendconfig.yaml"]
+  static let clusterObjects = ManifestTests.kubernetesManifests + ["backendconfig.yaml", "podmonitoring.yaml"]
   /// The Kubernetes recommended labels every object and pod template carries.
   static let recommendedLabels = [
     "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
@@ -162,7 +162,16 @@ struct DeploymentRulesTests {
     #expect((autoscaler["spec"]["maxReplicas"].int ?? 0) > replicas)
     let metrics = autoscaler["spec"]["metrics"].array
     #expect(!metrics.isEmpty)
-    for metric in metrics {
+    // Open streams per pod: chat-server's gauge, as Google Managed Prometheus names it for the
+    // Custom Metrics Stackdriver Adapter.
+    let pods = metrics.filter { $0["type"].string == "Pods" }
+    #expect(pods.count == 1, "\(metrics)")
+    for metric in pods {
+      #expect(metric["pods"]["metric"]["name"].string == "prometheus.googleapis.com|chat_open_streams|gauge")
+      #expect(metric["pods"]["target"]["type"].string == "AverageValue")
+      #expect(Int(metric["pods"]["target"]["averageValue"].string ?? "") ?? 0 > 0, "\(metric)")
+    }
+    for metric in metrics where metric["type"].string != "Pods" {
       // CPU, as a share of the requests of the container(s) measured.
       let source =
         metric["type"].string == "ContainerResource"
@@ -213,6 +222,11 @@ struct DeploymentRulesTests {
     }
     let lbHealth = try #require(backend["spec"]["healthCheck"]["port"].int)
     servingOrProbed.insert(lbHealth)
+    // Scraped by Google Managed Prometheus.
+    for endpoint in try manifests.document("podmonitoring.yaml")["spec"]["endpoints"].array {
+      let port = endpoint["port"].int ?? endpoint["port"].string.flatMap { portsByName[$0] }
+      servingOrProbed.insert(try #require(port, "PodMonitoring port \(endpoint) is no container port"))
+    }
 
     var admitted: Set<Int> = []
     for rule in policy["spec"]["ingress"].array {
@@ -228,7 +242,30 @@ struct DeploymentRulesTests {
     let expected = servingOrProbed.sorted()
     #expect(admitted == servingOrProbed, "admitted \(admitted.sorted()), serving or probed \(expected)")
     #expect(declared == servingOrProbed, "declared \(declared.sorted()), serving or probed \(expected)")
-    #expect(servingOrProbed == [8443, 8081, 8080])
+    #expect(servingOrProbed == [8443, 8081, 8080, 9090])
+  }
+
+  @Test("PodMonitoring scrapes /metrics on the port both Deployments serve it on")
+  func podMonitoringScrapesMetricsPort() async throws {
+    let manifests = try await K8sManifests.load()
+    let monitoring = try manifests.document("podmonitoring.yaml")
+    let selector = monitoring["spec"]["selector"]["matchLabels"].strings
+    let endpoints = monitoring["spec"]["endpoints"].array
+    #expect(endpoints.count == 1)
+    let endpoint = try #require(endpoints.first)
+    #expect(endpoint["path"].string == "/metrics")
+    for file in DeploymentFiles.deployments {
+      let deployment = try manifests.document(file)
+      let podLabels = deployment["spec"]["template"]["metadata"]["labels"].strings
+      #expect(!selector.isEmpty && selector.allSatisfy { podLabels[$0.key] == $0.value }, "\(file)")
+      let container = deployment.podSpec.container("chat-server")
+      let port = try #require(
+        container["ports"].array.first { $0["name"].string == endpoint["port"].string }?["containerPort"].int,
+        "\(file) has no container port named \(endpoint["port"])")
+      let arguments = container["args"].array.compactMap(\.string)
+      #expect(arguments.contains("--metrics-port=\(port)"), "\(file): \(arguments)")
+      #expect(arguments.contains("--access-log"), "\(file): \(arguments)")
+    }
   }
 
   @Test("No image is :latest or untagged; chat-server's images carry the project's version")

@@ -15,7 +15,7 @@ struct ManifestTests {
   /// Custom resources (GKE's BackendConfig, Cloud Run's Knative Service): kubernetes-validate
   /// only warns that it has no schema, so `k8s/schemas/validate.py` checks them.
   static let customResources = [
-    "backendconfig.yaml", "cloudrun-service-redis.yaml", "cloudrun-service.yaml",
+    "backendconfig.yaml", "cloudrun-service-redis.yaml", "cloudrun-service.yaml", "podmonitoring.yaml",
   ]
   /// YAML that is not a Kubernetes resource at all (Kong's declarative config).
   static let otherConfigurations = ["kong.yaml"]

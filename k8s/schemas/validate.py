@@ -1,7 +1,8 @@
 """Checks the configuration files that kubernetes-validate has no schema for.
 
 kubernetes-validate knows the Kubernetes API's own kinds; for a custom resource (GKE's
-BackendConfig, Cloud Run's serving.knative.dev Service) it only warns and passes, and Kong's
+BackendConfig, Cloud Run's serving.knative.dev Service, Google Managed Prometheus's
+PodMonitoring) it only warns and passes, and Kong's
 declarative file is no Kubernetes resource at all. This script validates each document of the
 given files against the matching JSON Schema in this folder (strict: unknown fields are errors).
 The pod part of a Cloud Run service is also validated as a Kubernetes PodSpec with
@@ -26,6 +27,7 @@ SCHEMAS = {
     ("cloud.google.com/v1", "BackendConfig"): "backendconfig.schema.json",
     ("serving.knative.dev/v1", "Service"): "cloudrun-service.schema.json",
     ("kong", "3.0"): "kong.schema.json",
+    ("monitoring.googleapis.com/v1", "PodMonitoring"): "podmonitoring.schema.json",
 }
 
 

@@ -33,6 +33,23 @@ public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
     self.source = .wrapping(messages)
   }
 
+  /// The messages of `original`, each shown to `observe` as the handler takes it: for an
+  /// interceptor that counts or logs messages. Unlike a stream over a wrapping sequence, it keeps
+  /// what the transport's stream offers (taking a message is still what grants flow-control
+  /// credit, and the chat service can still see whether the next message is already queued).
+  ///
+  /// ```swift
+  /// let counted = RequestStream(observing: requests) { _ in received.increment() }
+  /// try await next(counted, responses, context)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - original: The stream whose messages this one yields.
+  ///   - observe: Called with each message before the handler gets it.
+  public init(observing original: RequestStream<Message>, _ observe: @escaping @Sendable (Message) -> Void) {
+    self.source = .observed(original.source, observe)
+  }
+
   public func makeAsyncIterator() -> AsyncIterator {
     AsyncIterator(base: self.source.makeIterator())
   }
@@ -64,10 +81,9 @@ public struct RequestStream<Message: ProtobufMessage>: AsyncSequence, Sendable {
   }
 
   /// True while a message from the transport waits to be taken (the next `next()` will not
-  /// suspend for one); false for a stream an interceptor supplied.
+  /// suspend for one); false for a stream over a sequence an interceptor supplied.
   package var hasQueuedMessage: Bool {
-    guard case .transport(let buffer) = self.source else { return false }
-    return buffer.hasQueuedMessage
+    self.source.transportBuffer?.hasQueuedMessage ?? false
   }
 
   /// The single request of a unary or server-streaming call: exactly one message, then the

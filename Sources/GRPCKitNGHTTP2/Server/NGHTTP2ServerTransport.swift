@@ -23,7 +23,9 @@ public final class NGHTTP2ServerTransport: ServerTransport {
   /// HTTP/2 and gRPC limits.
   public let configuration: NGHTTP2ServerConfiguration
   private let group: any EventLoopGroup
-  private let connections = ServerConnectionRegistry()
+  /// The open connections; with their metrics when a swift-metrics backend was bootstrapped
+  /// before the transport was created.
+  private let connections = ServerConnectionRegistry(metrics: .ifBootstrapped())
   /// The current TLS certificate, when TLS is configured.
   let tlsContexts: ServerTLSContextStore?
 

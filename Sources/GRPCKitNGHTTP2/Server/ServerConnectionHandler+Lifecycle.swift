@@ -45,7 +45,9 @@ extension ServerConnectionHandler {
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         self.timers.schedule(timer, after: delay, on: eventLoop) {
           let handler = loopBound.value
-          handler.perform(handler.lifecycle.timerFired(timer, at: .now))
+          let actions = handler.lifecycle.timerFired(timer, at: .now)
+          if timer == .keepaliveTimeout, !actions.isEmpty { handler.connections.metrics?.keepaliveClosed() }
+          handler.perform(actions)
           handler.flush()
         }
       case .cancel(let timer):
@@ -56,6 +58,7 @@ extension ServerConnectionHandler {
         self.session?.submitShutdownNotice(pingData: pingData)
       case .sendGoAway(let errorCode, let debugData):
         self.session?.submitGoAway(lastStreamID: nil, errorCode: errorCode, debugData: debugData)
+        self.connections.metrics?.goAwaySent(reason: debugData)
         if errorCode != 0 {
           self.logger.debug(
             "closing connection",

@@ -14,25 +14,33 @@ final class ServerConnectionRegistry: Sendable {
     var shutdownGracePeriod: Duration?
   }
   private let state = Mutex(State())
+  /// The connection-level metrics, when a metrics backend was bootstrapped.
+  let metrics: ServerConnectionMetrics?
+
+  init(metrics: ServerConnectionMetrics? = nil) {
+    self.metrics = metrics
+  }
 
   /// Registers a connection.
   /// - Returns: the shutdown grace period if the server already began shutting down (a
   ///   connection accepted just before the listener closed): the connection must drain at once.
   func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) -> Duration? {
     let entry = Entry(handler: NIOLoopBound(handler, eventLoop: eventLoop), eventLoop: eventLoop)
-    return self.state.withLock { state in
-      state.entries[ObjectIdentifier(handler)] = entry
-      return state.shutdownGracePeriod
+    let (added, gracePeriod) = self.state.withLock { state in
+      (state.entries.updateValue(entry, forKey: ObjectIdentifier(handler)) == nil, state.shutdownGracePeriod)
     }
+    if added { self.metrics?.connectionOpened() }
+    return gracePeriod
   }
 
   func remove(_ handler: ServerConnectionHandler) {
-    let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      state.entries.removeValue(forKey: ObjectIdentifier(handler))
-      guard state.entries.isEmpty else { return [] }
+    let (removed, waiters) = self.state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+      let removed = state.entries.removeValue(forKey: ObjectIdentifier(handler)) != nil
+      guard state.entries.isEmpty else { return (removed, []) }
       defer { state.emptyWaiters = [] }
-      return state.emptyWaiters
+      return (removed, state.emptyWaiters)
     }
+    if removed { self.metrics?.connectionClosed() }
     for waiter in waiters { waiter.resume() }
   }
 

@@ -8,9 +8,9 @@ extension ClientTLSConfiguration {
     switch (self.certificateChainPath, self.privateKeyPath) {
     case (nil, nil), (.some, .some): return
     case (.some(let path), nil):
-      throw TLSConfigurationError("TLS client certificate \(path) has no private key; set privateKeyPath too")
+      throw TLSConfigurationError(code: .privateKey, "TLS client certificate \(path) has no private key; set privateKeyPath too")
     case (nil, .some(let path)):
-      throw TLSConfigurationError("TLS client private key \(path) has no certificate; set certificateChainPath too")
+      throw TLSConfigurationError(code: .certificateChain, "TLS client private key \(path) has no certificate; set certificateChainPath too")
     }
   }
 

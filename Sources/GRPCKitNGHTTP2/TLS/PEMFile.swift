@@ -16,10 +16,11 @@ enum PEMFile {
   /// - Parameters:
   ///   - path: The file.
   ///   - role: What the file is for, for messages: `TLS certificate chain`.
+  ///   - code: The errors' code.
   /// - Throws: ``TLSConfigurationError`` naming the file and the system error.
-  static func read(_ path: String, role: String) throws(TLSConfigurationError) -> [UInt8] {
+  static func read(_ path: String, role: String, code: TLSConfigurationError.Code) throws(TLSConfigurationError) -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw Self.error(role, path, errno) }
+    guard descriptor >= 0 else { throw Self.error(role, path, errno, code) }
     defer { close(descriptor) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 16 << 10)
@@ -28,19 +29,21 @@ enum PEMFile {
       if count == 0 { break }
       if count < 0 {
         if errno == EINTR { continue }
-        throw Self.error(role, path, errno)
+        throw Self.error(role, path, errno, code)
       }
       bytes.append(contentsOf: chunk[0..<count])
       guard bytes.count <= Self.maximumSize else {
-        throw TLSConfigurationError("\(role) \(path): the file is larger than \(Self.maximumSize) bytes")
+        throw TLSConfigurationError(code: code, "\(role) \(path): the file is larger than \(Self.maximumSize) bytes")
       }
     }
-    guard !bytes.isEmpty else { throw TLSConfigurationError("\(role) \(path): the file is empty") }
+    guard !bytes.isEmpty else { throw TLSConfigurationError(code: code, "\(role) \(path): the file is empty") }
     return bytes
   }
 
-  private static func error(_ role: String, _ path: String, _ code: Int32) -> TLSConfigurationError {
-    TLSConfigurationError("\(role) \(path): \(String(cString: strerror(code)))")
+  private static func error(
+    _ role: String, _ path: String, _ number: Int32, _ code: TLSConfigurationError.Code
+  ) -> TLSConfigurationError {
+    TLSConfigurationError(code: code, "\(role) \(path): \(String(cString: strerror(number)))")
   }
 }
 

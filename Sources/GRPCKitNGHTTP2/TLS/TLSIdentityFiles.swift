@@ -19,13 +19,13 @@ struct TLSIdentityFiles: Hashable, Sendable {
   ) throws(TLSConfigurationError) -> TLSIdentityFiles {
     TLSIdentityFiles(
       certificateChain: try certificateChainPath.map { path throws(TLSConfigurationError) in
-        try PEMFile.read(path, role: "TLS certificate chain")
+        try PEMFile.read(path, role: "TLS certificate chain", code: .certificateChain)
       },
       privateKey: try privateKeyPath.map { path throws(TLSConfigurationError) in
-        try PEMFile.read(path, role: "TLS private key")
+        try PEMFile.read(path, role: "TLS private key", code: .privateKey)
       },
       trustRoots: try trustRootsPath.map { path throws(TLSConfigurationError) in
-        try PEMFile.read(path, role: trustRootsRole)
+        try PEMFile.read(path, role: trustRootsRole, code: .certificateAuthority)
       })
   }
 
@@ -33,14 +33,15 @@ struct TLSIdentityFiles: Hashable, Sendable {
   ///
   /// - Throws: ``TLSConfigurationError`` when there is none or one is malformed.
   static func certificates(_ bytes: [UInt8], role: String, path: String) throws(TLSConfigurationError) -> [NIOSSLCertificate] {
+    let code: TLSConfigurationError.Code = role == "TLS certificate chain" ? .certificateChain : .certificateAuthority
     let certificates: [NIOSSLCertificate]
     do {
       certificates = try NIOSSLCertificate.fromPEMBytes(bytes)
     } catch {
-      throw TLSConfigurationError("\(role) \(path): not a valid PEM certificate (\(TLSErrorText.describe(error)))")
+      throw TLSConfigurationError(code: code, "\(role) \(path): not a valid PEM certificate (\(TLSErrorText.describe(error)))")
     }
     guard !certificates.isEmpty else {
-      throw TLSConfigurationError("\(role) \(path): no PEM certificate (-----BEGIN CERTIFICATE-----) in the file")
+      throw TLSConfigurationError(code: code, "\(role) \(path): no PEM certificate (-----BEGIN CERTIFICATE-----) in the file")
     }
     return certificates
   }
@@ -53,7 +54,7 @@ struct TLSIdentityFiles: Hashable, Sendable {
       return try NIOSSLPrivateKey(bytes: bytes, format: .pem)
     } catch {
       throw TLSConfigurationError(
-        "TLS private key \(path): no unencrypted PEM private key in the file (\(TLSErrorText.describe(error)))")
+        code: .privateKey, "TLS private key \(path): no unencrypted PEM private key in the file (\(TLSErrorText.describe(error)))")
     }
   }
 
@@ -70,7 +71,7 @@ struct TLSIdentityFiles: Hashable, Sendable {
       return try NIOSSLContext(configuration: configuration)
     } catch NIOSSLError.failedToLoadPrivateKey {
       throw TLSConfigurationError(
-        "TLS private key \(privateKeyPath ?? ""): it does not match the certificate in \(certificateChainPath ?? "")")
+        code: .privateKey, "TLS private key \(privateKeyPath ?? ""): it does not match the certificate in \(certificateChainPath ?? "")")
     } catch {
       throw TLSConfigurationError("TLS configuration: \(TLSErrorText.describe(error))")
     }

@@ -7,6 +7,9 @@ room on one or more servers, or publishes into it.
     python3 room_events_client.py publish --target HOST:PORT --room R --user U TEXT
         [--tls-ca FILE [--server-name NAME]]
 
+Both take `--metadata KEY=VALUE` (repeatable): request metadata sent with every call, for
+example a W3C `traceparent`.
+
 `subscribe` opens one `Subscribe` per target, at once, and prints one JSON line per event, each
 with its `target`:
 
@@ -63,7 +66,8 @@ def subscribe(stubs, target, args, outcomes):
     pb2, pb2_grpc = stubs
     with channel_for(target, args) as channel:
         call = pb2_grpc.RoomEventsStub(channel).Subscribe(
-            pb2.SubscribeRequest(room=args.room, after_id=args.after), timeout=args.timeout
+            pb2.SubscribeRequest(room=args.room, after_id=args.after), timeout=args.timeout,
+            metadata=args.metadata,
         )
         received = 0
         first = True
@@ -100,12 +104,20 @@ def publish(stubs, chat_pb2, args):
             event = pb2_grpc.RoomEventsStub(channel).Publish(
                 pb2.PublishRequest(room=args.room, message=chat_pb2.ChatMessage(user=args.user, message=args.text)),
                 timeout=args.timeout,
+                metadata=args.metadata,
             )
         except grpc.RpcError as error:
             emit(status=error.code().name, details=error.details())
             return 1
     emit(id=event.id, user=event.message.user, message=event.message.message, timestamp=event.message.timestamp)
     return 0
+
+
+def metadata_entry(text):
+    key, separator, value = text.partition("=")
+    if not separator or not key:
+        raise argparse.ArgumentTypeError(f"--metadata {text!r} is not KEY=VALUE")
+    return (key.lower(), value)
 
 
 def main():
@@ -118,6 +130,7 @@ def main():
         command.add_argument("--timeout", type=float, default=120)
         command.add_argument("--tls-ca")
         command.add_argument("--server-name", default="localhost")
+        command.add_argument("--metadata", action="append", default=[], type=metadata_entry)
         if name == "subscribe":
             command.add_argument("--after", default="")
             command.add_argument("--count", type=int)

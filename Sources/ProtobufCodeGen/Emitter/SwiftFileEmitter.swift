@@ -1,3 +1,5 @@
+import ProtobufRuntime
+
 /// Writes the Swift source of one file, line by line, with two-space indentation.
 ///
 /// The declarations of each kind live in `SwiftFileEmitter+<Kind>.swift`.
@@ -112,17 +114,6 @@ struct SwiftFileEmitter {
 
   /// `text` as a Swift string literal.
   static func stringLiteral(_ text: String) -> String {
-    var literal = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": literal += "\\\""
-      case "\\": literal += "\\\\"
-      case "\n": literal += "\\n"
-      case "\t": literal += "\\t"
-      case "\r": literal += "\\r"
-      default: literal.unicodeScalars.append(scalar)
-      }
-    }
-    return literal + "\""
+    QuotedString.quoted(text, as: .swift)
   }
 }
