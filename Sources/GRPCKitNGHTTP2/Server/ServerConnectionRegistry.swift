@@ -1,3 +1,4 @@
+import GRPCKit
 import NIOCore
 import Synchronization
 
@@ -14,22 +15,35 @@ final class ServerConnectionRegistry: Sendable {
     var shutdownGracePeriod: Duration?
   }
   private let state = Mutex(State())
+  /// Logged when ``NGHTTP2ServerConfiguration/maximumConnections`` turns a connection away.
+  let refusalWarning = LimitWarning("connection limit reached; connection refused")
 
-  /// Registers a connection.
-  /// - Returns: the shutdown grace period if the server already began shutting down (a
-  ///   connection accepted just before the listener closed): the connection must drain at once.
-  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) -> Duration? {
+  /// What ``add(_:eventLoop:limit:)`` decided for a new connection.
+  enum Admission: Equatable {
+    /// Serve it.
+    case admitted
+    /// Serve it, but the server already began shutting down (a connection accepted just before
+    /// the listener closed): it must drain at once, within this grace period.
+    case draining(gracePeriod: Duration)
+    /// Turn it away: `limit` connections are open. It was not registered.
+    case refused(limit: Int)
+  }
+
+  /// Registers a connection, unless `limit` connections are registered already.
+  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop, limit: Int?) -> Admission {
     let entry = Entry(handler: NIOLoopBound(handler, eventLoop: eventLoop), eventLoop: eventLoop)
     return self.state.withLock { state in
+      if let limit, state.entries.count >= limit { return .refused(limit: limit) }
       state.entries[ObjectIdentifier(handler)] = entry
-      return state.shutdownGracePeriod
+      return state.shutdownGracePeriod.map { .draining(gracePeriod: $0) } ?? .admitted
     }
   }
 
   func remove(_ handler: ServerConnectionHandler) {
     let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      state.entries.removeValue(forKey: ObjectIdentifier(handler))
-      guard state.entries.isEmpty else { return [] }
+      guard state.entries.removeValue(forKey: ObjectIdentifier(handler)) != nil,
+        state.entries.isEmpty
+      else { return [] }
       defer { state.emptyWaiters = [] }
       return state.emptyWaiters
     }
