@@ -200,14 +200,52 @@ struct ServerLimitTests {
     #expect(line.metadata["grpc.maximum"] == "0")
   }
 
+  @Test("A stream over an acknowledged maximumConcurrentStreams ends the connection with GOAWAY")
+  func concurrentStreamOverAcknowledgedLimit() async throws {
+    let logs = InMemoryLogHandler()
+    var configuration = NGHTTP2ServerConfiguration()
+    configuration.maximumConcurrentStreams = 1
+    try await withControlledTestServer(configuration: configuration, logger: Self.makeLogger(logs))
+    {
+      server in
+      // Stream 1 goes with the preface; stream 3 right after the probe acknowledged SETTINGS.
+      let arguments = ["--open-stream", "/echo.Echo/Update", "--streams-after-settings", "1"]
+      try await withExternalProcess(
+        try ConnectionLifecycleProbe.start(port: server.port, arguments: arguments)
+      ) { probe in
+        let events = try await ConnectionLifecycleProbe.events(probe)
+        let goAway = try #require(events.first { $0.name == "goaway" }, "\(events)")
+        #expect(goAway.errorCode == 1, "\(events)")  // PROTOCOL_ERROR
+        #expect(goAway.debug?.contains("max concurrent streams exceeded") == true, "\(events)")
+        #expect(events.last?.name == "closed", "\(events)")
+      }
+    }
+    let line = try #require(
+      logs.entries.first {
+        $0.message
+          == "stream over maximumConcurrentStreams; connection closed (GOAWAY PROTOCOL_ERROR)"
+      }
+    )
+    #expect(line.metadata["grpc.limit"] == "maximumConcurrentStreams")
+    #expect(line.metadata["grpc.stream"] == "3")
+  }
+
   @Test("The README's Limits example configures the transport and the server")
   func readmeExample() {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.maximumConnections = 2_000
     configuration.maximumConcurrentStreams = 1_000
     configuration.maximumHeaderListSize = 8 << 10
-    let transport = NGHTTP2ServerTransport(host: "0.0.0.0", port: 50051, configuration: configuration)
-    let server = GRPCServer(transport: transport, services: [EchoService()], maximumOpenCalls: 50_000)
+    let transport = NGHTTP2ServerTransport(
+      host: "0.0.0.0",
+      port: 50051,
+      configuration: configuration
+    )
+    let server = GRPCServer(
+      transport: transport,
+      services: [EchoService()],
+      maximumOpenCalls: 50_000
+    )
     #expect(transport.configuration.maximumConnections == 2_000)
     #expect(server.maximumOpenCalls == 50_000)
   }

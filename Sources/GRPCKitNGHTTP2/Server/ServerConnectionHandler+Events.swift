@@ -20,9 +20,11 @@ extension ServerConnectionHandler {
       self.streamClosed(streamID: streamID, errorCode: errorCode)
     case .headerListTooLarge(let streamID, let size):
       self.refuseHeaderList(streamID: streamID, size: size)
-    case .streamRefused(let streamID):
+    case .streamRefused(let streamID, let closesConnection):
       self.logger.debug(
-        "stream refused: over maximumConcurrentStreams",
+        closesConnection
+          ? "stream over maximumConcurrentStreams; connection closed (GOAWAY PROTOCOL_ERROR)"
+          : "stream refused: over maximumConcurrentStreams",
         metadata: [
           "grpc.peer": "\(self.peer)", "grpc.limit": "maximumConcurrentStreams",
           "grpc.maximum": "\(self.configuration.maximumConcurrentStreams)",

@@ -18,10 +18,11 @@ package enum HTTP2SessionEvent: Hashable, Sendable {
   /// dropped and the stream is still open, for the owner to answer or reset. (A client's session
   /// resets such a stream itself.)
   case headerListTooLarge(streamID: Int32, size: Int)
-  /// Server only: nghttp2 reset this new request stream with `REFUSED_STREAM` because the
-  /// client opened more streams than SETTINGS_MAX_CONCURRENT_STREAMS before acknowledging it.
-  /// The owner never sees the stream's headers.
-  case streamRefused(streamID: Int32)
+  /// Server only: nghttp2 refused this new request stream, over SETTINGS_MAX_CONCURRENT_STREAMS:
+  /// with RST_STREAM `REFUSED_STREAM` when the client had not acknowledged the setting yet, or
+  /// (`closesConnection`) with GOAWAY `PROTOCOL_ERROR` when it had. The owner never sees the
+  /// stream's headers.
+  case streamRefused(streamID: Int32, closesConnection: Bool)
   /// The peer sent GOAWAY.
   case goAway(lastStreamID: Int32, errorCode: UInt32, debugData: String)
   /// The peer sent PING (nghttp2 has already queued the ACK) or acknowledged ours (`ack`);

@@ -172,12 +172,16 @@ extension NGHTTP2Session {
   }
 
   /// nghttp2 answered a frame it rejected itself; a server reports the request streams it
-  /// refused (RST_STREAM `REFUSED_STREAM`: over SETTINGS_MAX_CONCURRENT_STREAMS).
+  /// refused over SETTINGS_MAX_CONCURRENT_STREAMS: with RST_STREAM `REFUSED_STREAM` (before the
+  /// client acknowledged the setting), or with a connection error (after).
   private func didReceiveInvalidFrame(_ frame: nghttp2_frame, libraryError: Int32) -> Int32 {
-    if role == .server, libraryError == NGHTTP2_ERR_REFUSED_STREAM.rawValue,
-      Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue)
+    guard role == .server, Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue) else { return 0 }
+    if libraryError == NGHTTP2_ERR_REFUSED_STREAM.rawValue {
+      events.append(.streamRefused(streamID: frame.hd.stream_id, closesConnection: false))
+    } else if frame.headers.cat == NGHTTP2_HCAT_REQUEST,
+      openStreams.count >= Int(settings.maxConcurrentStreams)
     {
-      events.append(.streamRefused(streamID: frame.hd.stream_id))
+      events.append(.streamRefused(streamID: frame.hd.stream_id, closesConnection: true))
     }
     return 0
   }
