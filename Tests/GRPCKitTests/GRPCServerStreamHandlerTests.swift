@@ -43,12 +43,17 @@ struct GRPCServerStreamHandlerTests {
 
   @Test("maximumOpenCalls counts a call until its task body returns, then frees its slot")
   func openCallSlotFreedWhenRunReturns() async throws {
-    let server = GRPCServer(transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: 1)
+    let server = GRPCServer(
+      transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: 1)
     let first = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
     // The first call has not run yet: its slot is held, so the second is refused.
-    #expect(throws: RPCError.self) { _ = try server.handle(Self.stream(path: Echo_Echo.Method.get.path)) }
+    #expect(throws: RPCError.self) {
+      _ = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
+    }
     // An unknown path is still UNIMPLEMENTED, not RESOURCE_EXHAUSTED.
-    #expect(throws: RPCError(code: .unimplemented, message: "service 'nope.Nope' is not implemented")) {
+    let unimplemented = RPCError(
+      code: .unimplemented, message: "service 'nope.Nope' is not implemented")
+    #expect(throws: unimplemented) {
       _ = try server.handle(Self.stream(path: "/nope.Nope/Get"))
     }
     try first.deliver([Echo_EchoRequest(text: "hi")])
@@ -60,14 +65,16 @@ struct GRPCServerStreamHandlerTests {
 
   @Test("A call over maximumOpenCalls is RESOURCE_EXHAUSTED naming the limit; 0 refuses every call")
   func openCallLimitZero() {
-    let server = GRPCServer(transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: -3)
+    let server = GRPCServer(
+      transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: -3)
     #expect(server.maximumOpenCalls == 0)
     do {
       _ = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
       Issue.record("a call was admitted over a limit of 0")
     } catch {
       #expect(error.code == .resourceExhausted)
-      #expect(error.message == "the server has 0 calls open, its limit (maximumOpenCalls); try again later")
+      #expect(
+        error.message == "the server has 0 calls open, its limit (maximumOpenCalls); try again later")
     }
   }
 
