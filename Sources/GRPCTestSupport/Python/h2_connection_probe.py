@@ -62,7 +62,12 @@ class Connection:
         self.decoder = hpack.Decoder()
 
     def send(self, frame):
-        self.sock.sendall(frame.serialize())
+        """Sends `frame`; a connection the server already closed is reported by the next read
+        (`closed`), not here."""
+        try:
+            self.sock.sendall(frame.serialize())
+        except OSError:
+            pass
 
     def read_frames(self, timeout):
         """Frames that arrive within `timeout`; None once the server closed the connection."""
