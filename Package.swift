@@ -348,7 +348,10 @@ let package = Package(
     ),
     .testTarget(
       name: "GRPCKitTests",
-      dependencies: ["GRPCKit", "GRPCTestSupport"],
+      dependencies: [
+        "GRPCKit", "GRPCTestSupport",
+        .product(name: "InMemoryLogging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,6 +1,6 @@
 public import GRPCKit
 public import GRPCKitNGHTTP2
-import Logging
+public import Logging
 
 /// A server on a free loopback port whose configuration (grace period included) and shutdown the
 /// test controls.
@@ -29,16 +29,22 @@ public struct ControlledTestServer: Sendable {
 /// - Parameters:
 ///   - services: The services to serve.
 ///   - configuration: Transport settings, used as given.
+///   - maximumOpenCalls: The server's open call limit.
+///   - logger: The server's logger (default: critical messages only).
 ///   - body: Gets the running server.
 public func withControlledTestServer<Result: Sendable>(
   services: [any RegistrableRPCService] = [EchoService()],
   configuration: NGHTTP2ServerConfiguration,
+  maximumOpenCalls: Int? = nil,
+  logger: Logger? = nil,
   _ body: (ControlledTestServer) async throws -> Result
 ) async throws -> Result {
   let transport = NGHTTP2ServerTransport(host: "127.0.0.1", port: 0, configuration: configuration)
-  var logger = Logger(label: "test.server")
-  logger.logLevel = .critical
-  let server = GRPCServer(transport: transport, services: services, logger: logger)
+  var quiet = Logger(label: "test.server")
+  quiet.logLevel = .critical
+  let server = GRPCServer(
+    transport: transport, services: services, maximumOpenCalls: maximumOpenCalls,
+    logger: logger ?? quiet)
   let serving = Task { try await server.serve() }
   let port: Int
   do {

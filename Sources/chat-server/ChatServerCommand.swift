@@ -219,6 +219,7 @@ struct ChatServerCommand: AsyncParsableCommand {
       transport: transport,
       services: [chat, chat.roomEvents, health, reflection],
       interceptors: interceptors,
+      maximumOpenCalls: self.lifecycle.maxOpenCalls,
       logger: Logger(label: "grpc.server")
     )
     let healthServer = self.tls.healthPort.map { port in

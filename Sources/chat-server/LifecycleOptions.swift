@@ -44,7 +44,24 @@ struct LifecycleOptions: ParsableArguments {
   )
   var maxConnectionAgeGrace: Double?
 
+  @Option(
+    help:
+      "The most connections open at once; more are told GOAWAY ENHANCE_YOUR_CALM and closed. (default: no limit)"
+  )
+  var maxConnections: Int?
+
+  @Option(
+    help:
+      "The most calls open at once; more end with RESOURCE_EXHAUSTED before their handler runs. (default: no limit)"
+  )
+  var maxOpenCalls: Int?
+
   func validate() throws {
+    for case (let flag, let value?) in [
+      ("--max-connections", self.maxConnections), ("--max-open-calls", self.maxOpenCalls),
+    ] where value < 1 {
+      throw ValidationError("\(flag) \(value) is not a positive number")
+    }
     let durations: [(String, Double?)] = [
       ("--grace-period", self.gracePeriod), ("--keepalive-interval", self.keepaliveInterval),
       ("--keepalive-timeout", self.keepaliveTimeout),
@@ -62,7 +79,8 @@ struct LifecycleOptions: ParsableArguments {
   /// periods come from.
   var shutdownGrace: ShutdownGrace { ShutdownGrace(service: .seconds(self.gracePeriod)) }
 
-  /// Applies the keepalive, ping policy, connection age and idle flags, and the shutdown grace.
+  /// Applies the keepalive, ping policy, connection age, idle and connection-limit flags, and the
+  /// shutdown grace.
   func configure(_ configuration: inout NGHTTP2ServerConfiguration) {
     configuration.shutdownGracePeriod = self.shutdownGrace.transport
     configuration.keepalive = .init(
@@ -76,6 +94,7 @@ struct LifecycleOptions: ParsableArguments {
     configuration.maximumConnectionIdle = self.maxConnectionIdle.map { .seconds($0) }
     configuration.maximumConnectionAge = self.maxConnectionAge.map { .seconds($0) }
     configuration.maximumConnectionAgeGrace = self.maxConnectionAgeGrace.map { .seconds($0) }
+    configuration.maximumConnections = self.maxConnections
   }
 }
 

@@ -13,6 +13,8 @@ struct ChatServerFlagTests {
       ),
       (["--grace-period=-1"], ["--grace-period -1.0 is not a number of seconds"]),
       (["--metrics-port", "70000"], ["--metrics-port 70000 is not in 0...65535"]),
+      (["--max-connections", "0"], ["--max-connections 0 is not a positive number"]),
+      (["--max-open-calls=-5"], ["--max-open-calls -5 is not a positive number"]),
     ] as [([String], [String])]
   )
   func badValues(arguments: [String], expected: [String]) async throws {

@@ -87,8 +87,8 @@ struct NGHTTP2SessionProtectionTests {
     #expect(opened > burst)
   }
 
-  @Test("A header list larger than the limit resets the stream")
-  func oversizedHeaderListResets() throws {
+  @Test("A request header list larger than the limit is reported with its size, not passed on")
+  func oversizedHeaderListReported() throws {
     var serverSettings = HTTP2SessionSettings()
     serverSettings.maxHeaderListSize = 1024
     let pair = try SessionPair(server: serverSettings)
@@ -100,10 +100,13 @@ struct NGHTTP2SessionProtectionTests {
     )
     try pair.pump()
     #expect(headerEvents(pair.serverEvents).isEmpty)
-    #expect(
-      pair.clientEvents.contains { if case .streamClosed(streamID, _) = $0 { true } else { false } }
-    )
-    #expect(!pair.server.hasOpenStreams)
+    let reported = pair.serverEvents.compactMap { event -> Int? in
+      if case .headerListTooLarge(streamID, let size) = event { size } else { nil }
+    }
+    #expect(reported.count == 1)
+    #expect((reported.first ?? 0) > 2000)
+    // The stream stays open for the owner to answer with a status.
+    #expect(pair.server.hasOpenStreams)
   }
 
   @Test("A connection error queues GOAWAY(PROTOCOL_ERROR) and the session stops reading")

@@ -22,16 +22,37 @@ struct ServerConnectionRegistryTests {
     let loop = MultiThreadedEventLoopGroup.singleton.next()
     let (early, late) = try await loop.submit {
       let early = Self.makeHandler(registry)
-      let earlyGrace = registry.add(early, eventLoop: loop)
+      let earlyGrace = registry.add(early, eventLoop: loop, limit: nil)
       registry.beginGracefulShutdown(gracePeriod: .seconds(7))
       let late = Self.makeHandler(registry)
-      let lateGrace = registry.add(late, eventLoop: loop)
+      let lateGrace = registry.add(late, eventLoop: loop, limit: nil)
       registry.remove(early)
       registry.remove(late)
       return (earlyGrace, lateGrace)
     }.get()
-    #expect(early == nil)
-    #expect(late == .seconds(7))
+    #expect(early == .admitted)
+    #expect(late == .draining(gracePeriod: .seconds(7)))
+  }
+
+  @Test("A connection beyond the limit is refused and not registered; a closed one frees its slot")
+  func limitRefusesAndFrees() async throws {
+    let registry = ServerConnectionRegistry()
+    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    let (first, second, afterClose, count) = try await loop.submit {
+      let a = Self.makeHandler(registry)
+      let b = Self.makeHandler(registry)
+      let first = registry.add(a, eventLoop: loop, limit: 1)
+      let second = registry.add(b, eventLoop: loop, limit: 1)
+      let count = registry.count
+      registry.remove(a)
+      let afterClose = registry.add(b, eventLoop: loop, limit: 1)
+      registry.remove(b)
+      return (first, second, afterClose, count)
+    }.get()
+    #expect(first == .admitted)
+    #expect(second == .refused(limit: 1))
+    #expect(count == 1)
+    #expect(afterClose == .admitted)
   }
 }
 

@@ -41,6 +41,43 @@ struct GRPCServerStreamHandlerTests {
     #expect(call.context.takeResponseHeaders().first("x-echo-id") == "7")
   }
 
+  @Test("maximumOpenCalls counts a call until its task body returns, then frees its slot")
+  func openCallSlotFreedWhenRunReturns() async throws {
+    let server = GRPCServer(
+      transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: 1)
+    let first = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
+    // The first call has not run yet: its slot is held, so the second is refused.
+    #expect(throws: RPCError.self) {
+      _ = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
+    }
+    // An unknown path is still UNIMPLEMENTED, not RESOURCE_EXHAUSTED.
+    let unimplemented = RPCError(
+      code: .unimplemented, message: "service 'nope.Nope' is not implemented")
+    #expect(throws: unimplemented) {
+      _ = try server.handle(Self.stream(path: "/nope.Nope/Get"))
+    }
+    try first.deliver([Echo_EchoRequest(text: "hi")])
+    await first.run()
+    let second = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
+    try second.deliver([Echo_EchoRequest(text: "again")])
+    await second.run()
+  }
+
+  @Test("A call over maximumOpenCalls is RESOURCE_EXHAUSTED naming the limit; 0 refuses every call")
+  func openCallLimitZero() {
+    let server = GRPCServer(
+      transport: IdleServerTransport(), services: [EchoService()], maximumOpenCalls: -3)
+    #expect(server.maximumOpenCalls == 0)
+    do {
+      _ = try server.handle(Self.stream(path: Echo_Echo.Method.get.path))
+      Issue.record("a call was admitted over a limit of 0")
+    } catch {
+      #expect(error.code == .resourceExhausted)
+      #expect(
+        error.message == "the server has 0 calls open, its limit (maximumOpenCalls); try again later")
+    }
+  }
+
   @Test("ServerContext.current is the call's context while its handler runs, and nil outside")
   func currentContext() async throws {
     let seen = Mutex<Bool?>(nil)

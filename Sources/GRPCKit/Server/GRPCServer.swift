@@ -14,11 +14,26 @@ public import Logging
 ///   interceptors: [LoggingServerInterceptor(logger: logger)])
 /// try await server.serve()   // until server.beginGracefulShutdown()
 /// ```
+///
+/// With `maximumOpenCalls`, calls beyond that many open at once end with `RESOURCE_EXHAUSTED`
+/// before their handler runs, over every transport:
+///
+/// ```swift
+/// let server = GRPCServer(
+///   transport: transport, services: [EchoService()], maximumOpenCalls: 10_000)
+/// ```
 public final class GRPCServer: ServerStreamHandler {
   /// The methods served, with the interceptors of each.
   public let router: RPCRouter
+  /// The most calls the server runs at once (`nil`: no limit of its own). A call holds its slot
+  /// from the moment its stream arrives until its handler returns; one more ends at once with
+  /// `RESOURCE_EXHAUSTED` naming the limit, as a trailers-only response, and a warning is logged
+  /// (at most one line per 10 seconds, with `grpc.rejected` counting the calls it stands for).
+  public let maximumOpenCalls: Int?
   private let transport: any ServerTransport
   private let logger: Logger
+  private let openCalls: OpenCallLimit?
+  private let openCallWarning = LimitWarning("open call limit reached; call refused")
 
   /// Creates a server whose interceptors apply to every call.
   ///
@@ -26,16 +41,21 @@ public final class GRPCServer: ServerStreamHandler {
   ///   - transport: Where calls come from.
   ///   - services: The implementations to serve.
   ///   - interceptors: Run around every call, the first one first (outermost).
-  ///   - logger: Receives connection and call events (info level and below).
+  ///   - maximumOpenCalls: The most calls open at once (`nil`, the default: no limit beyond the
+  ///     transport's); see ``maximumOpenCalls``. Below 0 counts as 0 (every call refused).
+  ///   - logger: Receives connection and call events (info level and below, and the rate-limited
+  ///     warnings of limits reached).
   public convenience init(
     transport: any ServerTransport,
     services: [any RegistrableRPCService],
     interceptors: [any ServerInterceptor] = [],
+    maximumOpenCalls: Int? = nil,
     logger: Logger = Logger(label: "grpc.server")
   ) {
     self.init(
       transport: transport, services: services,
-      interceptorPipeline: interceptors.map { .apply($0, to: .all) }, logger: logger)
+      interceptorPipeline: interceptors.map { .apply($0, to: .all) },
+      maximumOpenCalls: maximumOpenCalls, logger: logger)
   }
 
   /// Creates a server whose interceptors apply to the calls each one names.
@@ -51,11 +71,15 @@ public final class GRPCServer: ServerStreamHandler {
   ///   - services: The implementations to serve.
   ///   - interceptorPipeline: Interceptors and the calls they apply to; a call passes through
   ///     those that apply to it, in this order.
-  ///   - logger: Receives connection and call events (info level and below).
+  ///   - maximumOpenCalls: The most calls open at once (`nil`, the default: no limit beyond the
+  ///     transport's); see ``maximumOpenCalls``. Below 0 counts as 0 (every call refused).
+  ///   - logger: Receives connection and call events (info level and below, and the rate-limited
+  ///     warnings of limits reached).
   public init(
     transport: any ServerTransport,
     services: [any RegistrableRPCService],
     interceptorPipeline: [ConditionalInterceptor<any ServerInterceptor>],
+    maximumOpenCalls: Int? = nil,
     logger: Logger = Logger(label: "grpc.server")
   ) {
     var router = RPCRouter()
@@ -64,6 +88,8 @@ public final class GRPCServer: ServerStreamHandler {
     self.router = router
     self.transport = transport
     self.logger = logger
+    self.maximumOpenCalls = maximumOpenCalls.map { max(0, $0) }
+    self.openCalls = self.maximumOpenCalls.map { OpenCallLimit(maximum: $0) }
   }
 
   /// Serves until the transport stops.
@@ -82,11 +108,29 @@ public final class GRPCServer: ServerStreamHandler {
   ///
   /// - Parameter stream: What the transport knows about the stream.
   /// - Returns: The call to feed and run.
-  /// - Throws: ``RPCError`` `UNIMPLEMENTED` for a path no service registered.
+  /// - Throws: ``RPCError`` `UNIMPLEMENTED` for a path no service registered,
+  ///   `RESOURCE_EXHAUSTED` when ``maximumOpenCalls`` calls are open.
   public func handle(_ stream: ServerStream) throws(RPCError) -> ServerCall {
     guard let handler = self.router.handler(forPath: stream.path) else {
       throw self.router.unimplementedError(forPath: stream.path)
     }
-    return handler.startCall(stream)
+    guard let openCalls = self.openCalls else { return handler.startCall(stream) }
+    guard openCalls.admit() else {
+      self.openCallWarning.record(
+        to: self.logger,
+        metadata: [
+          "grpc.limit": "maximumOpenCalls", "grpc.maximum": "\(openCalls.maximum)",
+          "grpc.method": "\(stream.path)", "grpc.peer": "\(stream.peer)",
+        ])
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "the server has \(openCalls.maximum) calls open, its limit (maximumOpenCalls);"
+          + " try again later")
+    }
+    let call = handler.startCall(stream)
+    return ServerCall(context: call.context, requests: call.requests) {
+      defer { openCalls.release() }
+      await call.run()
+    }
   }
 }

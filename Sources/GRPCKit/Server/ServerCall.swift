@@ -8,8 +8,9 @@ public struct ServerCall: Sendable {
   /// Where the transport delivers request messages and the end of the request stream.
   public let requests: any InboundMessageSink
   /// Runs the call to completion (interceptors, then the handler) and ends it through the
-  /// outbound side with its status and trailers. The transport runs it in a task and cancels
-  /// that task when the call ends early.
+  /// outbound side with its status and trailers. The transport runs it in a task, exactly once
+  /// (also when the stream ends before the task starts: ``GRPCServer/maximumOpenCalls`` frees the
+  /// call's slot when it returns), and cancels that task when the call ends early.
   public let run: @Sendable () async -> Void
 
   /// Creates a call.

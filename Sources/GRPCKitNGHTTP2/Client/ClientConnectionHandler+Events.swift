@@ -25,10 +25,11 @@ extension ClientConnectionHandler {
       if let stream = self.streams[key], !stream.finished {
         // REFUSED_STREAM (sent by the server, or set by nghttp2 for streams above a GOAWAY's
         // last stream id): the server did not process the request, so it may be replayed.
-        if errorCode == 7, !stream.headersReceived, stream.request.handle.retryAfterRefusal(Self.resetError(errorCode)) {
+        let error = self.streamResetError(errorCode)
+        if errorCode == 7, !stream.headersReceived, stream.request.handle.retryAfterRefusal(error) {
           stream.deadlineTimer?.cancel()
         } else {
-          self.fail(key: key, Self.resetError(errorCode), reset: false)
+          self.fail(key: key, error, reset: false)
         }
       }
       self.streams.removeValue(forKey: key)
@@ -37,7 +38,7 @@ extension ClientConnectionHandler {
       // to a new connection.
       self.receivedGoAway(errorCode: errorCode, debugData: debugData)
       self.markUnusable()
-    case .outboundWritable, .ping:
+    case .outboundWritable, .ping, .headerListTooLarge, .streamRefused:  // the last two: servers
       break
     }
   }
@@ -137,6 +138,16 @@ extension ClientConnectionHandler {
       self.streams[key] = stream
       self.fail(key: key, error, reset: true)
     }
+  }
+
+  /// The error of a stream the server reset; a stream refused because of a GOAWAY with an
+  /// error names it (for example the server's connection limit).
+  private func streamResetError(_ errorCode: UInt32) -> RPCError {
+    if errorCode == 7, let goAwayError = self.goAwayError {
+      return RPCError(
+        code: .unavailable, message: "the server refused the stream after \(goAwayError)")
+    }
+    return Self.resetError(errorCode)
   }
 
   private static func resetError(_ errorCode: UInt32) -> RPCError {

@@ -147,6 +147,15 @@ struct ServerConnectionLifecycle: Sendable {
       + self.finish()
   }
 
+  /// Turns the connection away before any stream: GOAWAY `ENHANCE_YOUR_CALM` (last stream id 0)
+  /// with `debugData`, then close; no timer of ``start()`` runs.
+  mutating func refuse(debugData: String) -> [ConnectionLifecycleAction] {
+    guard self.phase == .active else { return [] }
+    let goAway = ConnectionLifecycleAction.sendGoAway(
+      errorCode: HTTP2ErrorCode.enhanceYourCalm, debugData: debugData)
+    return [goAway] + self.finish()
+  }
+
   /// Starts a graceful close, or shortens the grace period of one in progress.
   mutating func startDraining(
     _ reason: DrainReason,

@@ -9,7 +9,19 @@ public struct NGHTTP2ServerConfiguration: Sendable, Hashable {
   /// sent, and the write throws `RESOURCE_EXHAUSTED` naming both sizes (which ends the call
   /// with that status unless the handler catches it).
   public var maximumSendMessageSize: Int?
-  /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients.
+  /// The most connections open at once (`nil`, the default: no limit but the process's file
+  /// descriptors). A connection beyond it is accepted and turned away at once: the server sends
+  /// its SETTINGS and GOAWAY `ENHANCE_YOUR_CALM` with last stream id 0 and debug data
+  /// "too many connections: limit N (maximumConnections)", opens no stream on it and closes
+  /// it; clients see `UNAVAILABLE` and reconnect with backoff. A warning is logged, at most one
+  /// line per 10 seconds (`grpc.rejected` counts the connections it stands for). Connections
+  /// that are draining (after GOAWAY) still count until they close.
+  public var maximumConnections: Int?
+  /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients: the most calls one connection may
+  /// have open. A client that honours SETTINGS (ours: nghttp2 holds further requests until a
+  /// stream closes) never exceeds it; a stream opened beyond it is reset with RST_STREAM
+  /// `REFUSED_STREAM` (nghttp2, before the client acknowledged the SETTINGS) or closes the
+  /// connection with GOAWAY `PROTOCOL_ERROR` (after), logged at debug level.
   public var maximumConcurrentStreams: Int = 4096
   /// SETTINGS_INITIAL_WINDOW_SIZE: how many request bytes one stream may have in flight
   /// before its handler takes messages.

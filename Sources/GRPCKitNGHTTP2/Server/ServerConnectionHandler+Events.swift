@@ -18,8 +18,41 @@ extension ServerConnectionHandler {
       self.requestEnded(streamID: streamID)
     case .streamClosed(let streamID, let errorCode):
       self.streamClosed(streamID: streamID, errorCode: errorCode)
+    case .headerListTooLarge(let streamID, let size):
+      self.refuseHeaderList(streamID: streamID, size: size)
+    case .streamRefused(let streamID, let closesConnection):
+      self.logger.debug(
+        closesConnection
+          ? "stream over maximumConcurrentStreams; connection closed (GOAWAY PROTOCOL_ERROR)"
+          : "stream refused: over maximumConcurrentStreams",
+        metadata: [
+          "grpc.peer": "\(self.peer)", "grpc.limit": "maximumConcurrentStreams",
+          "grpc.maximum": "\(self.configuration.maximumConcurrentStreams)",
+          "grpc.stream": "\(streamID)",
+        ])
     case .goAway, .outboundWritable, .ping:
       break
+    }
+  }
+
+  /// A request header block over ``NGHTTP2ServerConfiguration/maximumHeaderListSize``: the call
+  /// (or the call it would have started) ends with `RESOURCE_EXHAUSTED` naming both sizes, as
+  /// gRPC C-core answers metadata over its limit.
+  private func refuseHeaderList(streamID: Int32, size: Int) {
+    let limit = self.configuration.maximumHeaderListSize
+    self.logger.debug(
+      "request header list too large; call refused",
+      metadata: [
+        "grpc.peer": "\(self.peer)", "grpc.limit": "maximumHeaderListSize",
+        "grpc.maximum": "\(limit)", "grpc.size": "\(size)",
+      ])
+    let error = RPCError(
+      code: .resourceExhausted,
+      message: "the request header list is \(size) bytes; limit \(limit) (maximumHeaderListSize)")
+    if self.streams[streamID] != nil {
+      self.abort(streamID: streamID, error)
+    } else {
+      self.rejectCall(streamID: streamID, error)
     }
   }
 

@@ -10,10 +10,23 @@ extension ServerConnectionHandler {
       return
     }
     self.lifecycleStarted = true
-    self.perform(self.lifecycle.start())
-    if let gracePeriod = self.connections.add(self, eventLoop: context.eventLoop) {
+    let limit = self.configuration.maximumConnections
+    switch self.connections.add(self, eventLoop: context.eventLoop, limit: limit) {
+    case .admitted:
+      self.perform(self.lifecycle.start())
+    case .draining(let gracePeriod):
       // The server began shutting down while this connection was being accepted.
+      self.perform(self.lifecycle.start())
       self.beginGracefulShutdown(gracePeriod: gracePeriod)
+    case .refused(let limit):
+      self.connections.refusalWarning.record(
+        to: self.logger,
+        metadata: [
+          "grpc.limit": "maximumConnections", "grpc.maximum": "\(limit)",
+          "grpc.peer": "\(self.peer)",
+        ])
+      let reason = "too many connections: limit \(limit) (maximumConnections)"
+      self.perform(self.lifecycle.refuse(debugData: reason))
     }
   }
 

@@ -1,3 +1,4 @@
+import GRPCKit
 import NIOCore
 import Synchronization
 
@@ -16,29 +17,45 @@ final class ServerConnectionRegistry: Sendable {
   private let state = Mutex(State())
   /// The connection-level metrics, when a metrics backend was bootstrapped.
   let metrics: ServerConnectionMetrics?
+  /// Logged when ``NGHTTP2ServerConfiguration/maximumConnections`` turns a connection away.
+  let refusalWarning = LimitWarning("connection limit reached; connection refused")
 
   init(metrics: ServerConnectionMetrics? = nil) {
     self.metrics = metrics
   }
 
-  /// Registers a connection.
-  /// - Returns: the shutdown grace period if the server already began shutting down (a
-  ///   connection accepted just before the listener closed): the connection must drain at once.
-  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) -> Duration? {
+  /// What ``add(_:eventLoop:limit:)`` decided for a new connection.
+  enum Admission: Equatable {
+    /// Serve it.
+    case admitted
+    /// Serve it, but the server already began shutting down (a connection accepted just before
+    /// the listener closed): it must drain at once, within this grace period.
+    case draining(gracePeriod: Duration)
+    /// Turn it away: `limit` connections are open. It was not registered.
+    case refused(limit: Int)
+  }
+
+  /// Registers a connection, unless `limit` connections are registered already.
+  func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop, limit: Int?) -> Admission {
     let entry = Entry(handler: NIOLoopBound(handler, eventLoop: eventLoop), eventLoop: eventLoop)
-    let (added, gracePeriod) = self.state.withLock { state in
-      (state.entries.updateValue(entry, forKey: ObjectIdentifier(handler)) == nil, state.shutdownGracePeriod)
+    let (admission, added) = self.state.withLock { state -> (Admission, Bool) in
+      if let limit, state.entries.count >= limit { return (.refused(limit: limit), false) }
+      let added = state.entries.updateValue(entry, forKey: ObjectIdentifier(handler)) == nil
+      return (state.shutdownGracePeriod.map { .draining(gracePeriod: $0) } ?? .admitted, added)
     }
     if added { self.metrics?.connectionOpened() }
-    return gracePeriod
+    return admission
   }
 
   func remove(_ handler: ServerConnectionHandler) {
-    let (removed, waiters) = self.state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-      let removed = state.entries.removeValue(forKey: ObjectIdentifier(handler)) != nil
-      guard state.entries.isEmpty else { return (removed, []) }
+    let (removed, waiters) = self.state.withLock {
+      state -> (Bool, [CheckedContinuation<Void, Never>]) in
+      guard state.entries.removeValue(forKey: ObjectIdentifier(handler)) != nil else {
+        return (false, [])
+      }
+      guard state.entries.isEmpty else { return (true, []) }
       defer { state.emptyWaiters = [] }
-      return (removed, state.emptyWaiters)
+      return (true, state.emptyWaiters)
     }
     if removed { self.metrics?.connectionClosed() }
     for waiter in waiters { waiter.resume() }

@@ -5,22 +5,30 @@ struct HTTP2HeaderBlock {
   var fields: [HTTP2HeaderField] = []
   /// The RFC 9113 size so far: name and value lengths plus 32 per field.
   var size = 0
+  /// The block went over its limit: its fields are dropped, only its size is still counted.
+  var isOversized = false
 
   /// Starts a block for `streamID`.
   mutating func begin(streamID: Int32) {
     self.streamID = streamID
     fields = []
     size = 0
+    isOversized = false
   }
 
-  /// Appends a field; returns false when the block would exceed `limit` bytes.
+  /// Appends a field; returns false when the block exceeds `limit` bytes (it then keeps
+  /// counting the size, drops the fields it has, and keeps none of those that follow).
   mutating func append(
     name: UnsafeBufferPointer<UInt8>,
     value: UnsafeBufferPointer<UInt8>,
     limit: Int
   ) -> Bool {
     size += name.count + value.count + 32
-    guard size <= limit else { return false }
+    guard size <= limit else {
+      isOversized = true
+      fields = []
+      return false
+    }
     fields.append(
       HTTP2HeaderField(
         name: String(decoding: name, as: UTF8.self),

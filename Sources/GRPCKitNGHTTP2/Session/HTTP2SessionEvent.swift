@@ -13,6 +13,16 @@ package enum HTTP2SessionEvent: Hashable, Sendable {
   /// The stream is gone (errorCode 0 = NO_ERROR, 8 = CANCEL, ...). Can name a stream the owner
   /// never saw headers for (nghttp2 rejected its header block).
   case streamClosed(streamID: Int32, errorCode: UInt32)
+  /// Server only: a header block on this stream was larger than
+  /// ``HTTP2SessionSettings/maxHeaderListSize`` (`size` bytes, RFC 9113 sizes); its fields were
+  /// dropped and the stream is still open, for the owner to answer or reset. (A client's session
+  /// resets such a stream itself.)
+  case headerListTooLarge(streamID: Int32, size: Int)
+  /// Server only: nghttp2 refused this new request stream, over SETTINGS_MAX_CONCURRENT_STREAMS:
+  /// with RST_STREAM `REFUSED_STREAM` when the client had not acknowledged the setting yet, or
+  /// (`closesConnection`) with GOAWAY `PROTOCOL_ERROR` when it had. The owner never sees the
+  /// stream's headers.
+  case streamRefused(streamID: Int32, closesConnection: Bool)
   /// The peer sent GOAWAY.
   case goAway(lastStreamID: Int32, errorCode: UInt32, debugData: String)
   /// The peer sent PING (nghttp2 has already queued the ACK) or acknowledged ours (`ack`);

@@ -52,6 +52,14 @@ extension NGHTTP2Session {
       userData in
       NGHTTP2Session.owner(userData).didNotSend(frame!.pointee)
     }
+    nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks) {
+      _,
+      frame,
+      libraryError,
+      userData in
+      NGHTTP2Session.owner(userData).didReceiveInvalidFrame(
+        frame!.pointee, libraryError: libraryError)
+    }
     nghttp2_session_callbacks_set_send_data_callback(callbacks) {
       _,
       frame,
@@ -86,7 +94,10 @@ extension NGHTTP2Session {
     if headerBlock.append(name: name, value: value, limit: Int(settings.maxHeaderListSize)) {
       return 0
     }
-    // Too large: nghttp2 resets the stream (INTERNAL_ERROR) and skips the rest of the block.
+    // Too large. A server keeps the stream and counts the rest of the block, so that its owner
+    // can answer with a status naming the size (`.headerListTooLarge`); a client lets nghttp2
+    // reset the stream (INTERNAL_ERROR) and skip the rest of the block.
+    if role == .server { return 0 }
     headerBlock.begin(streamID: 0)
     return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
   }
@@ -97,6 +108,11 @@ extension NGHTTP2Session {
     switch Int(frame.hd.type) {
     case Int(NGHTTP2_HEADERS.rawValue):
       guard streamID == headerBlock.streamID else { return 0 }
+      if headerBlock.isOversized {
+        events.append(.headerListTooLarge(streamID: streamID, size: headerBlock.size))
+        headerBlock.begin(streamID: 0)
+        return 0
+      }
       events.append(
         .headers(
           streamID: streamID,
@@ -153,6 +169,21 @@ extension NGHTTP2Session {
       }
     }
     return ByteBuffer(bytes: UnsafeRawBufferPointer(start: data, count: length))
+  }
+
+  /// nghttp2 answered a frame it rejected itself; a server reports the request streams it
+  /// refused over SETTINGS_MAX_CONCURRENT_STREAMS: with RST_STREAM `REFUSED_STREAM` (before the
+  /// client acknowledged the setting), or with a connection error (after).
+  private func didReceiveInvalidFrame(_ frame: nghttp2_frame, libraryError: Int32) -> Int32 {
+    guard role == .server, Int(frame.hd.type) == Int(NGHTTP2_HEADERS.rawValue) else { return 0 }
+    if libraryError == NGHTTP2_ERR_REFUSED_STREAM.rawValue {
+      events.append(.streamRefused(streamID: frame.hd.stream_id, closesConnection: false))
+    } else if frame.headers.cat == NGHTTP2_HCAT_REQUEST,
+      openStreams.count >= Int(settings.maxConcurrentStreams)
+    {
+      events.append(.streamRefused(streamID: frame.hd.stream_id, closesConnection: true))
+    }
+    return 0
   }
 
   private func didCloseStream(_ streamID: Int32, errorCode: UInt32) -> Int32 {

@@ -4,11 +4,12 @@ connection-level frames a server sends: GOAWAY, PING, and the frames of one opti
 
     python3 h2_connection_probe.py --port N [--host 127.0.0.1] [--open-stream PATH]
         [--body-hex HEX] [--ping-count N] [--ping-interval-ms M] [--ack-pings yes|no]
-        [--timeout S]
+        [--streams-after-settings N] [--timeout S]
 
 Opens h2c with prior knowledge (preface + empty SETTINGS), acknowledges the server's SETTINGS
 and, with `--ack-pings yes` (the default), its PINGs. With `--open-stream PATH` it opens one gRPC
-request stream (`--body-hex` sent as DATA) and leaves it open. It then prints
+request stream (`--body-hex` sent as DATA) and leaves it open; `--streams-after-settings N`
+opens N more (stream 3, 5, ...) right after acknowledging the server's SETTINGS. It then prints
 `{"event":"ready"}` and, with `--ping-count N`, sends N PINGs `--ping-interval-ms` apart
 (stopping at the first GOAWAY). Every frame that follows is printed as one JSON line, in
 arrival order:
@@ -45,6 +46,7 @@ def parse_args():
     parser.add_argument("--ping-count", type=int, default=0)
     parser.add_argument("--ping-interval-ms", type=int, default=10)
     parser.add_argument("--ack-pings", choices=("yes", "no"), default="yes")
+    parser.add_argument("--streams-after-settings", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=60.0)
     return parser.parse_args()
 
@@ -60,7 +62,12 @@ class Connection:
         self.decoder = hpack.Decoder()
 
     def send(self, frame):
-        self.sock.sendall(frame.serialize())
+        """Sends `frame`; a connection the server already closed is reported by the next read
+        (`closed`), not here."""
+        try:
+            self.sock.sendall(frame.serialize())
+        except OSError:
+            pass
 
     def read_frames(self, timeout):
         """Frames that arrive within `timeout`; None once the server closed the connection."""
@@ -115,15 +122,19 @@ def main():
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     connection = Connection(sock)
     sock.sendall(PREFACE + SettingsFrame(0).serialize())
-    if args.open_stream:
-        encoder = hpack.Encoder()
-        headers = HeadersFrame(1)
+    encoder = hpack.Encoder()
+
+    def open_stream(stream_id):
+        headers = HeadersFrame(stream_id)
         headers.data = encoder.encode([
             (":method", "POST"), (":scheme", "http"), (":path", args.open_stream),
             (":authority", f"{args.host}:{args.port}"), ("content-type", "application/grpc"),
             ("te", "trailers")])
         headers.flags.add("END_HEADERS")
         connection.send(headers)
+
+    if args.open_stream:
+        open_stream(1)
         if args.body_hex:
             connection.send(DataFrame(1, data=bytes.fromhex(args.body_hex)))
 
@@ -144,6 +155,9 @@ def main():
         for frame in frames:
             if isinstance(frame, SettingsFrame) and "ACK" not in frame.flags:
                 connection.send(SettingsFrame(0, flags=["ACK"]))
+                if not announced and args.open_stream:
+                    for index in range(args.streams_after_settings):
+                        open_stream(3 + 2 * index)
                 if not announced:
                     announced = True
                     started = time.monotonic()
