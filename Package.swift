@@ -273,6 +273,17 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "chat-scale",
+      dependencies: [
+        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/chat-scale",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "grpc-call-benchmark",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
