@@ -114,11 +114,14 @@ if [[ -z "${SKIP_PEER:-}" ]]; then
   fi
 fi
 
+# Churn with --history-size 0: rooms keep their last 1,000 messages by design, and the churn's
+# 60,000 messages over 100 rooms would otherwise show as growth that is not the connections'.
 if [[ -z "${SKIP_CHURN:-}" ]]; then
-  start_server chat-server "$bin/chat-server"
+  start_server chat-server "$bin/chat-server" --history-size 0
   "$bin/chat-scale" churn --target "127.0.0.1:$port" --server-pid "$server_pid" \
-    --server-name chat-server --rate "$churn_rate" --duration "$churn_seconds" \
+    --server-name "chat-server --history-size 0" --rate "$churn_rate" --duration "$churn_seconds" \
     --threads "$threads" --json "$json"
+  trim_probe
   stop_server
 fi
 echo "scale: summary in bench-results/scale.md, figures in bench-results/scale.jsonl" >&2
