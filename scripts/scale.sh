@@ -19,7 +19,10 @@ root=$(pwd)
 streams="${1:-10000}"
 conns="${2:-100}"
 for value in "$streams" "$conns" "${CHURN_RATE:-1000}" "${CHURN_SECONDS:-60}" "${THREADS:-2}"; do
-  [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "scale: '$value' is not a positive whole number" >&2; exit 2; }
+  if [[ ! "$value" =~ ^[1-9][0-9]*$ ]]; then
+    echo "scale: '$value' is not a positive whole number" >&2
+    exit 2
+  fi
 done
 churn_rate="${CHURN_RATE:-1000}"
 churn_seconds="${CHURN_SECONDS:-60}"
@@ -86,15 +89,17 @@ trim_probe() {
 exec > >(tee "$out")
 echo "## Scale run of $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
-echo "Command: \`scripts/scale.sh $streams $conns\` (CHURN_RATE=$churn_rate CHURN_SECONDS=$churn_seconds)," \
-  "at $(git rev-parse --short HEAD); $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before" \
-  "the run; $(ldd --version | head -n 1). Memory is the server's VmRSS (RssAnon: its heap and" \
-  "stacks); times are from a shared machine."
+echo "Command: \`scripts/scale.sh $streams $conns\`" \
+  "(CHURN_RATE=$churn_rate CHURN_SECONDS=$churn_seconds), at $(git rev-parse --short HEAD);" \
+  "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run;" \
+  "$(ldd --version | head -n 1). Memory is the server's VmRSS (RssAnon: its heap and stacks);" \
+  "times are from a shared machine."
 echo
 
 start_server chat-server "$bin/chat-server"
 "$bin/chat-scale" streams --target "127.0.0.1:$port" --server-pid "$server_pid" \
-  --server-name chat-server --streams "$streams" --conns "$conns" --threads "$threads" --json "$json"
+  --server-name chat-server --streams "$streams" --conns "$conns" --threads "$threads" \
+  --json "$json"
 trim_probe
 echo
 stop_server

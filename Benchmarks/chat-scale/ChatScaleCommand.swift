@@ -41,14 +41,16 @@ struct ServerOptions: ParsableArguments {
     _ = try self.endpoint()
     guard self.threads >= 1 else { throw ValidationError("--threads must be positive") }
     guard ServerMemory(pid: self.serverPID).sample() != nil else {
-      throw ValidationError("--server-pid \(self.serverPID): /proc/\(self.serverPID)/status has no VmRSS")
+      throw ValidationError(
+        "--server-pid \(self.serverPID): /proc/\(self.serverPID)/status has no VmRSS"
+      )
     }
   }
 
   /// `--target` as host and port.
   func endpoint() throws -> (host: String, port: Int) {
     guard let colon = self.target.lastIndex(of: ":"),
-      let port = Int(self.target[self.target.index(after: colon)...]), (1...65535).contains(port)
+      let port = Int(self.target[self.target.index(after: colon)...]), (1 ... 65535).contains(port)
     else { throw ValidationError("--target must be HOST:PORT, not \(self.target)") }
     return (String(self.target[..<colon]), port)
   }

@@ -42,7 +42,8 @@ struct ChurnCommand: AsyncParsableCommand {
       self.rooms >= 1
     else {
       throw ValidationError(
-        "--rate, --in-flight and --rooms must be positive, --duration at least 20, --cooldown not negative"
+        "--rate, --in-flight and --rooms must be positive, --duration at least 20, "
+          + "--cooldown not negative"
       )
     }
   }
@@ -81,7 +82,7 @@ struct ChurnCommand: AsyncParsableCommand {
     let sampler = Task { try await Self.sample(memory, from: start, tally: tally) }
 
     await withDiscardingTaskGroup { group in
-      for index in 0..<total {
+      for index in 0 ..< total {
         let due = start + UInt64(index) * 1_000_000_000 / UInt64(self.rate)
         let now = MonotonicClock.now()
         if due > now + 1_000_000 { try? await Task.sleep(for: .nanoseconds(Int64(due - now))) }
@@ -89,8 +90,11 @@ struct ChurnCommand: AsyncParsableCommand {
         tally.started()
         group.addTask(executorPreference: executors[index % threads]) {
           let transport = NGHTTP2ClientTransport(
-            host: host, port: port, configuration: configuration,
-            eventLoopGroup: loops[index % threads])
+            host: host,
+            port: port,
+            configuration: configuration,
+            eventLoopGroup: loops[index % threads]
+          )
           let failure = await Self.call(index, room: "churn-\(index % rooms)", transport: transport)
           transport.close()
           tally.finished(index, failure: failure)
@@ -104,14 +108,26 @@ struct ChurnCommand: AsyncParsableCommand {
     let after = try await memory.settled()
 
     return ChurnReport(
-      server: self.server.serverName, rate: self.rate, duration: self.duration,
-      connections: tally.completed, failures: tally.failureCount, firstFailures: tally.failures,
-      elapsed: churnEnd - start, before: before, samples: samples,
-      churnSeconds: Int(MonotonicClock.seconds(churnEnd - start).rounded(.down)), after: after)
+      server: self.server.serverName,
+      rate: self.rate,
+      duration: self.duration,
+      connections: tally.completed,
+      failures: tally.failureCount,
+      firstFailures: tally.failures,
+      elapsed: churnEnd - start,
+      before: before,
+      samples: samples,
+      churnSeconds: Int(MonotonicClock.seconds(churnEnd - start).rounded(.down)),
+      after: after
+    )
   }
 
   /// One connection's call; returns why it failed, or nil.
-  private static func call(_ index: Int, room: String, transport: NGHTTP2ClientTransport) async
+  private static func call(
+    _ index: Int,
+    room: String,
+    transport: NGHTTP2ClientTransport
+  ) async
     -> String?
   {
     let client = ChatService.Client(wrapping: GRPCClient(transport: transport))
@@ -134,7 +150,11 @@ struct ChurnCommand: AsyncParsableCommand {
   }
 
   /// Reads the server's memory at each whole second after `start` until cancelled.
-  private static func sample(_ memory: ServerMemory, from start: UInt64, tally: ChurnTally)
+  private static func sample(
+    _ memory: ServerMemory,
+    from start: UInt64,
+    tally: ChurnTally
+  )
     async throws -> [ChurnReport.Sample]
   {
     var samples: [ChurnReport.Sample] = []
@@ -147,7 +167,9 @@ struct ChurnCommand: AsyncParsableCommand {
       guard let reading = memory.sample() else {
         throw ScaleError("server process \(memory.pid) is gone after \(second) s")
       }
-      samples.append(ChurnReport.Sample(second: Int(second), memory: reading, completed: tally.completed))
+      samples.append(
+        ChurnReport.Sample(second: Int(second), memory: reading, completed: tally.completed)
+      )
       second += 1
     }
     return samples

@@ -65,14 +65,20 @@ struct ChurnReport {
       "",
       "| figure | value |",
       "| --- | ---: |",
-      "| connections (one call each) | \(self.connections) in \(Figures.decimal(MonotonicClock.seconds(self.elapsed))) s |",
+      Figures.row(
+        "connections (one call each)",
+        "\(self.connections) in \(Figures.decimal(MonotonicClock.seconds(self.elapsed))) s"
+      ),
       "| rate reached | \(Figures.decimal(self.rateReached, 0)) connections/s |",
       "| failed calls | \(self.failures) |",
       "| VmRSS before | \(Figures.mebibytes(self.before.resident)) MiB |",
       "| VmRSS, mean of the first 10 s | \(Figures.decimal(self.firstTen / 1024)) MiB |",
       "| VmRSS, mean of the last 10 s | \(Figures.decimal(self.lastTen / 1024)) MiB |",
       "| slope after the first 10 s | \(Figures.decimal(self.slope, 1)) KiB/s |",
-      "| VmRSS after a \(self.samples.count - self.churnSamples.count) s cooldown and settling | \(Figures.mebibytes(self.after.resident)) MiB |",
+      Figures.row(
+        "VmRSS after a \(self.samples.count - self.churnSamples.count) s cooldown and settling",
+        "\(Figures.mebibytes(self.after.resident)) MiB"
+      ),
       "| verdict | \(self.isFlat ? "flat" : "grows") (last 10 s vs first 10 s) |",
       "",
       "VmRSS MiB every 5 s: "
@@ -99,7 +105,8 @@ struct ChurnReport {
       "slope_kib_per_s": Figures.decimal(self.slope, 2),
       "rss_after_kib": "\(self.after.resident)",
       "flat": self.isFlat ? "true" : "false",
-      "rss_series_kib": "[" + self.samples.map { "\($0.memory.resident)" }.joined(separator: ",") + "]",
+      "rss_series_kib": "[" + self.samples.map { "\($0.memory.resident)" }.joined(separator: ",")
+        + "]",
       "completed_series": "[" + self.samples.map { "\($0.completed)" }.joined(separator: ",") + "]",
     ])
   }

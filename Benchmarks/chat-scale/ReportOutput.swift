@@ -23,6 +23,11 @@ enum FileHandleOutput {
 
 /// Number formatting for the summaries.
 enum Figures {
+  /// A two-column markdown table row.
+  static func row(_ name: String, _ value: String) -> String {
+    "| \(name) | \(value) |"
+  }
+
   /// `value` with `digits` decimals.
   static func decimal(_ value: Double, _ digits: Int = 1) -> String {
     String(format: "%.\(digits)f", value)
@@ -52,7 +57,11 @@ enum Figures {
 
   /// `text` as a JSON string literal (the summaries hold only printable ASCII).
   static func jsonString(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    "\""
+      + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+        of: "\"",
+        with: "\\\""
+      )
       + "\""
   }
 }

@@ -27,9 +27,10 @@ struct RoomLayout: Sendable {
       let big = rooms < bigRooms
       let size = min(big ? bigRoomSize : roomSize, streams - index)
       let name = big ? "scale-big-\(rooms)" : "scale-\(rooms)"
-      for offset in 0..<size {
+      for offset in 0 ..< size {
         members.append(
-          Member(room: name, connection: (index + offset) % connections, isSender: offset == 0))
+          Member(room: name, connection: (index + offset) % connections, isSender: offset == 0)
+        )
       }
       largest = max(largest, size)
       rooms += 1

@@ -31,7 +31,9 @@ struct ServerMemory: Sendable {
     let deadline = MonotonicClock.now() + MonotonicClock.nanoseconds(seconds: limit)
     var recent: [Sample] = []
     while true {
-      guard let sample = self.sample() else { throw ScaleError("server process \(self.pid) is gone") }
+      guard let sample = self.sample() else {
+        throw ScaleError("server process \(self.pid) is gone")
+      }
       recent.append(sample)
       if recent.count > 3 { recent.removeFirst() }
       let sizes = recent.map(\.resident)

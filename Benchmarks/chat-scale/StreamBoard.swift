@@ -24,8 +24,11 @@ final class StreamBoard: Sendable {
     self.count = count
     self.state = Mutex(
       State(
-        writers: Array(repeating: nil, count: count), deliveries: Array(repeating: 0, count: count),
-        firstDelivery: Array(repeating: 0, count: count)))
+        writers: Array(repeating: nil, count: count),
+        deliveries: Array(repeating: 0, count: count),
+        firstDelivery: Array(repeating: 0, count: count)
+      )
+    )
   }
 
   func opened(_ index: Int, writer: RequestWriter<ChatMessage>) {
@@ -62,7 +65,8 @@ final class StreamBoard: Sendable {
     let (count, failures) = self.state.withLock { ($0.failureCount, $0.failures) }
     guard count > 0 else { return }
     throw ScaleError(
-      "\(count) streams failed while \(phase):" + failures.map { "\n  \($0)" }.joined())
+      "\(count) streams failed while \(phase):" + failures.map { "\n  \($0)" }.joined()
+    )
   }
 
   func writer(_ index: Int) -> RequestWriter<ChatMessage>? {

@@ -50,7 +50,8 @@ struct StreamsCommand: AsyncParsableCommand {
       self.roomSize >= 1, self.phaseTimeout > 0
     else {
       throw ValidationError(
-        "--streams, --conns, --big-room-size, --room-size and --phase-timeout must be positive")
+        "--streams, --conns, --big-room-size, --room-size and --phase-timeout must be positive"
+      )
     }
   }
 
@@ -71,27 +72,37 @@ struct StreamsCommand: AsyncParsableCommand {
     let (host, port) = try self.server.endpoint()
     let memory = ServerMemory(pid: self.server.serverPID)
     let layout = RoomLayout(
-      streams: self.streams, connections: self.conns, bigRooms: self.bigRooms,
-      bigRoomSize: self.bigRoomSize, roomSize: self.roomSize)
+      streams: self.streams,
+      connections: self.conns,
+      bigRooms: self.bigRooms,
+      bigRoomSize: self.bigRoomSize,
+      roomSize: self.roomSize
+    )
     let threads = self.server.threads
     let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     let loops = Array(group.makeIterator())
     let executors = loops.map { EventLoopTaskExecutor(eventLoop: $0) }
     var configuration = NGHTTP2ClientConfiguration()
     configuration.connectTimeout = .seconds(10)
-    let transports = (0..<self.conns).map { connection in
+    let transports = (0 ..< self.conns).map { connection in
       NGHTTP2ClientTransport(
-        host: host, port: port, configuration: configuration,
-        eventLoopGroup: loops[connection % threads])
+        host: host,
+        port: port,
+        configuration: configuration,
+        eventLoopGroup: loops[connection % threads]
+      )
     }
     let clients = transports.map { ChatService.Client(wrapping: GRPCClient(transport: $0)) }
     let board = StreamBoard(count: self.streams + self.conns)
-    let members = 0..<self.streams
-    let probes = self.streams..<(self.streams + self.conns)
+    let members = 0 ..< self.streams
+    let probes = self.streams ..< (self.streams + self.conns)
     let message = ChatMessage(user: "scale", message: "x")
 
     /// Starts a stream for each of `indices` on its connection's loop.
-    func start(_ indices: Range<Int>, plan: (Int) -> (room: String, connection: Int))
+    func start(
+      _ indices: Range<Int>,
+      plan: (Int) -> (room: String, connection: Int)
+    )
       -> Task<Void, Never>
     {
       let plans = indices.map { (index: $0, place: plan($0)) }
@@ -110,7 +121,8 @@ struct StreamsCommand: AsyncParsableCommand {
       guard await MonotonicClock.wait(upTo: self.phaseTimeout, until: condition) else {
         throw ScaleError(
           "\(phase) did not finish in \(self.phaseTimeout) s; \(board.failureCount) streams failed"
-            + board.failures.map { "\n  \($0)" }.joined())
+            + board.failures.map { "\n  \($0)" }.joined()
+        )
       }
     }
     /// Sends one more message on every probe and waits for each echo.
@@ -159,7 +171,7 @@ struct StreamsCommand: AsyncParsableCommand {
     let latencies = board.firstDeliveries(members).map { $0 &- broadcastStart }.sorted()
     let afterBroadcast = try await memory.settled()
 
-    for index in 0..<board.count { board.writer(index)?.finish() }
+    for index in 0 ..< board.count { board.writer(index)?.finish() }
     try await expect("closing the streams") { board.endedCount == board.count }
     await probeTask.value
     await memberTask.value
@@ -168,17 +180,29 @@ struct StreamsCommand: AsyncParsableCommand {
     let connectionsClosed = try await memory.settled()
 
     return StreamsReport(
-      server: self.server.serverName, streams: self.streams, connections: self.conns,
-      rooms: layout.roomCount, largestRoom: layout.largestRoom, senders: senders.count,
-      memory: [before, withConnections, withStreams, afterBroadcast, streamsClosed, connectionsClosed],
-      connectTime: connectTime, openTime: openTime, latencies: latencies,
-      failures: board.failureCount)
+      server: self.server.serverName,
+      streams: self.streams,
+      connections: self.conns,
+      rooms: layout.roomCount,
+      largestRoom: layout.largestRoom,
+      senders: senders.count,
+      memory: [
+        before, withConnections, withStreams, afterBroadcast, streamsClosed, connectionsClosed,
+      ],
+      connectTime: connectTime,
+      openTime: openTime,
+      latencies: latencies,
+      failures: board.failureCount
+    )
   }
 
   /// One ChatStream member: reports its writer once open, counts what it receives, and ends
   /// when the server ends the call after the driver half-closes it.
   private static func runStream(
-    _ index: Int, room: String, client: ChatService.Client, board: StreamBoard
+    _ index: Int,
+    room: String,
+    client: ChatService.Client,
+    board: StreamBoard
   ) async {
     let options = CallOptions(metadata: ["chat-room": .string(room)])
     do {

@@ -45,14 +45,17 @@ struct StreamsReport {
     var lines = [
       "### \(self.server): \(self.streams) idle streams over \(self.connections) connections",
       "",
-      "\(self.rooms) rooms (largest \(self.largestRoom) members), plus one probe stream per connection.",
+      "\(self.rooms) rooms (largest \(self.largestRoom) members), "
+        + "plus one probe stream per connection.",
       "",
       "| phase | VmRSS MiB | RssAnon MiB |",
       "| --- | ---: | ---: |",
     ]
     for (phase, sample) in zip(Self.phases, self.memory) {
       lines.append(
-        "| \(phase) | \(Figures.mebibytes(sample.resident)) | \(Figures.mebibytes(sample.anonymous)) |")
+        Figures.row(phase, Figures.mebibytes(sample.resident))
+          + " \(Figures.mebibytes(sample.anonymous)) |"
+      )
     }
     lines += [
       "",
@@ -60,10 +63,20 @@ struct StreamsReport {
       "| --- | ---: |",
       "| per idle stream | \(Figures.decimal(self.perStream, 2)) KiB |",
       "| per connection (beyond its streams) | \(Figures.decimal(self.perConnection, 1)) KiB |",
-      "| time to open \(self.connections) connections | \(Figures.milliseconds(self.connectTime)) ms |",
+      Figures.row(
+        "time to open \(self.connections) connections",
+        "\(Figures.milliseconds(self.connectTime)) ms"
+      ),
       "| time to open \(self.streams) streams | \(Figures.milliseconds(self.openTime)) ms |",
-      "| broadcast: \(self.senders) senders, deliveries | \(self.latencies.count) of \(self.streams) |",
-      "| broadcast delivery p50 / p99 / max | \(Figures.milliseconds(p50)) / \(Figures.milliseconds(p99)) / \(Figures.milliseconds(self.latencies.last ?? 0)) ms |",
+      Figures.row(
+        "broadcast: \(self.senders) senders, deliveries",
+        "\(self.latencies.count) of \(self.streams)"
+      ),
+      Figures.row(
+        "broadcast delivery p50 / p99 / max",
+        [p50, p99, self.latencies.last ?? 0].map(Figures.milliseconds).joined(separator: " / ")
+          + " ms"
+      ),
       "| growth given back after closing | \(Figures.decimal(self.returned * 100, 0))% |",
       "| streams that failed | \(self.failures) |",
     ]
