@@ -390,6 +390,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "ChatScaleTests",
+      dependencies: ["chat-scale"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "ProtobufCodeGenTests",
       dependencies: ["ProtobufCodeGen", "ProtobufRuntime"],
       exclude: ["Fixtures"],
