@@ -323,6 +323,17 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "chat-scale",
+      dependencies: [
+        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/chat-scale",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "grpc-call-benchmark",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
@@ -465,6 +476,11 @@ let package = Package(
     .testTarget(
       name: "ProtobufWellKnownTypesTests",
       dependencies: ["ProtobufWellKnownTypes"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ChatScaleTests",
+      dependencies: ["chat-scale"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
