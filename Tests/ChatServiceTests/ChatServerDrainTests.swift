@@ -12,7 +12,7 @@ struct ChatServerDrainTests {
     let binary = try ChatServerProcessTests.chatServerBinary().path
     let server = try ExternalProcess(
       executable: binary,
-      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "1"]
+      arguments: ["--host", "127.0.0.1", "--port", "0", "--grace-period", "3"]
     )
     try await withExternalProcess(server) { server in
       let port = try await server.waitForListeningPort()
