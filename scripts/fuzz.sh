@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]      (defaults: all, 20 seconds per target)
 #
 # For each target: replays the committed regression inputs (Tests/Fuzz/Regressions/TARGET), then
-# fuzzes for SECONDS starting from the committed seeds (Tests/Fuzz/Corpus/TARGET) and the corpus
+# fuzzes for SECONDS starting from the seeds (Tests/Fuzz/Corpus/TARGET; for FuzzProtoParser the
+# protos under Protos/ and the generator's test fixtures) and the corpus
 # earlier runs grew on this machine (.build-fuzz/corpus/TARGET). Prints a line per target with
 # executions per second and coverage (libFuzzer's `cov`: instrumented edges reached). Exits 0 only
 # when nothing was found: a crash, a failed check, a timeout (10 s per input), a leak or an
@@ -82,7 +83,14 @@ for target in "${TARGETS[@]}"; do
 
   before=$(find "$artifacts" -type f | wc -l)
   set +e
-  "$binary" "$corpus" "Tests/Fuzz/Corpus/$target" \
+  # Seeds: the committed corpus, and for the .proto target the project's own protos and the
+  # generator's good and bad fixtures in place (libFuzzer reads seed folders recursively).
+  seeds=()
+  [[ -d "Tests/Fuzz/Corpus/$target" ]] && seeds+=("Tests/Fuzz/Corpus/$target")
+  if [[ "$target" == FuzzProtoParser ]]; then
+    seeds+=(Protos Tests/ProtobufCodeGenTests/Fixtures)
+  fi
+  "$binary" "$corpus" "${seeds[@]}" \
     -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
   code=$?
