@@ -127,7 +127,7 @@ struct ClientPingPolicyTests {
       #expect(error?.code == .unavailable)
       #expect(
         error?.message
-          == "the connection to the server closed after GOAWAY with HTTP/2 error 11 (too_many_pings)"
+          == "the connection to the server closed after GOAWAY with HTTP/2 error ENHANCE_YOUR_CALM (too_many_pings)"
       )
       #expect(transport.keepaliveInterval?.current == .milliseconds(100))
     }

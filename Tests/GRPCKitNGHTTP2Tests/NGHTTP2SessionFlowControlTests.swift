@@ -82,39 +82,4 @@ struct NGHTTP2SessionFlowControlTests {
     #expect(pair.client.queuedOutboundBytes(streamID: streamID) == 0)
     #expect(receivedData(streamID, in: pair.serverEvents) == payload)
   }
-
-  @Test("Outbound writable fires once when a queue above the high watermark drains")
-  func outboundWritableFiresOnce() throws {
-    var serverSettings = HTTP2SessionSettings()
-    serverSettings.initialStreamWindowSize = 65535
-    let pair = try SessionPair(
-      server: serverSettings,
-      clientHighWatermark: 100_000,
-      clientLowWatermark: 10_000
-    )
-    pair.autoConsume = false
-    let streamID = try pair.startRequest()
-    try pair.pump()
-    let queued = pair.client.enqueueData(streamID: streamID, patternBytes(200_000))
-    #expect(queued == 200_000)
-    try pair.pump()
-    #expect(!pair.clientEvents.contains(.outboundWritable(streamID: streamID)))
-
-    pair.autoConsume = true
-    let credit = receivedData(streamID, in: pair.serverEvents).readableBytes
-    pair.server.consumeStream(streamID: streamID, bytes: credit)
-    pair.server.consumeConnection(bytes: credit)
-    try pair.pump()
-    #expect(pair.client.queuedOutboundBytes(streamID: streamID) == 0)
-    #expect(pair.clientEvents.filter { $0 == .outboundWritable(streamID: streamID) }.count == 1)
-  }
-
-  @Test("A queue that never passed the high watermark reports nothing")
-  func belowHighWatermarkIsSilent() throws {
-    let pair = try SessionPair()
-    let streamID = try pair.startRequest()
-    pair.client.enqueueData(streamID: streamID, patternBytes(50_000))
-    try pair.pump()
-    #expect(!pair.clientEvents.contains(.outboundWritable(streamID: streamID)))
-  }
 }

@@ -25,7 +25,7 @@ struct NGHTTP2SessionLifecycleTests {
     let streamID = try pair.startRequest()
     try pair.pump()
     #expect(
-      pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""))
+      pair.clientEvents.contains(.goAway(lastStreamID: Int32.max, errorCode: .noError, debugData: ""))
     )
     #expect(
       pair.serverEvents.contains {
@@ -49,7 +49,7 @@ struct NGHTTP2SessionLifecycleTests {
     #expect(types.prefix(2) == [7, 6])  // GOAWAY, then PING
     #expect(
       pair.clientEvents == [
-        .goAway(lastStreamID: Int32.max, errorCode: 0, debugData: ""), .ping(data: 42, ack: false),
+        .goAway(lastStreamID: Int32.max, errorCode: .noError, debugData: ""), .ping(data: 42, ack: false),
       ]
     )
   }
@@ -60,27 +60,27 @@ struct NGHTTP2SessionLifecycleTests {
     let first = try pair.startRequest()
     try pair.pump()
     pair.server.submitShutdownNotice()
-    pair.server.submitGoAway(lastStreamID: nil, errorCode: 0, debugData: "server_shutdown")
+    pair.server.submitGoAway(lastStreamID: nil, errorCode: .noError, debugData: "server_shutdown")
     let second = try pair.startRequest()
     try pair.pump()
     #expect(pair.server.lastProcessedStreamID == first)
     #expect(
       pair.clientEvents.contains(
-        .goAway(lastStreamID: first, errorCode: 0, debugData: "server_shutdown")
+        .goAway(lastStreamID: first, errorCode: .noError, debugData: "server_shutdown")
       )
     )
-    #expect(pair.clientEvents.contains(.streamClosed(streamID: second, errorCode: 7)))
+    #expect(pair.clientEvents.contains(.streamClosed(streamID: second, errorCode: .refusedStream)))
   }
 
   @Test("GOAWAY ENHANCE_YOUR_CALM carries its debug data")
   func enhanceYourCalm() throws {
     let pair = try SessionPair()
     try pair.pump()
-    pair.server.submitGoAway(lastStreamID: nil, errorCode: 0xb, debugData: "too_many_pings")
+    pair.server.submitGoAway(lastStreamID: nil, errorCode: .enhanceYourCalm, debugData: "too_many_pings")
     try pair.pump()
     #expect(
       pair.clientEvents.contains(
-        .goAway(lastStreamID: 0, errorCode: 0xb, debugData: "too_many_pings")
+        .goAway(lastStreamID: 0, errorCode: .enhanceYourCalm, debugData: "too_many_pings")
       )
     )
   }

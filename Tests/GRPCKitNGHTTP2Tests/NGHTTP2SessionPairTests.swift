@@ -20,16 +20,9 @@ final class SessionPair {
 
   init(
     client clientSettings: HTTP2SessionSettings = HTTP2SessionSettings(),
-    server serverSettings: HTTP2SessionSettings = HTTP2SessionSettings(),
-    clientHighWatermark: Int = 256 << 10,
-    clientLowWatermark: Int = 64 << 10
+    server serverSettings: HTTP2SessionSettings = HTTP2SessionSettings()
   ) throws {
-    client = try NGHTTP2Session(
-      role: .client,
-      settings: clientSettings,
-      outboundHighWatermark: clientHighWatermark,
-      outboundLowWatermark: clientLowWatermark
-    )
+    client = try NGHTTP2Session(role: .client, settings: clientSettings)
     server = try NGHTTP2Session(role: .server, settings: serverSettings)
   }
 

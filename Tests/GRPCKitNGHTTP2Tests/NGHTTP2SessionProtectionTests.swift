@@ -73,7 +73,7 @@ struct NGHTTP2SessionProtectionTests {
       let streamIDs = try (0 ..< 10).map { _ in try pair.startRequest() }
       try pair.pump()
       for streamID in streamIDs {
-        pair.client.resetStream(streamID: streamID, errorCode: 8)
+        pair.client.resetStream(streamID: streamID, errorCode: .cancel)
       }
       try pair.pump()
       opened += 10
@@ -83,7 +83,7 @@ struct NGHTTP2SessionProtectionTests {
       Issue.record("no GOAWAY after \(opened) reset streams")
       return
     }
-    #expect(errorCode == 2)  // INTERNAL_ERROR, as nghttp2 sends it
+    #expect(errorCode == .internalError)  // as nghttp2 sends it
     #expect(opened > burst)
   }
 

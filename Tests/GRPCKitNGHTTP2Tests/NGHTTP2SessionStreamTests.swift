@@ -82,10 +82,10 @@ struct NGHTTP2SessionStreamTests {
           isTrailers: true,
           endStream: true
         ),
-        .streamClosed(streamID: streamID, errorCode: 0),
+        .streamClosed(streamID: streamID, errorCode: .noError),
       ]
     )
-    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: 0))
+    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: .noError))
     #expect(!pair.server.hasOpenStreams)
     #expect(!pair.client.hasOpenStreams)
   }
@@ -113,7 +113,7 @@ struct NGHTTP2SessionStreamTests {
       endStream: true
     )
     #expect(
-      pair.clientEvents.suffix(2) == [trailers, .streamClosed(streamID: streamID, errorCode: 0)]
+      pair.clientEvents.suffix(2) == [trailers, .streamClosed(streamID: streamID, errorCode: .noError)]
     )
   }
 
@@ -129,7 +129,7 @@ struct NGHTTP2SessionStreamTests {
     #expect(
       pair.clientEvents == [
         .headers(streamID: streamID, fields: fields, isTrailers: false, endStream: true),
-        .streamClosed(streamID: streamID, errorCode: 0),
+        .streamClosed(streamID: streamID, errorCode: .noError),
       ]
     )
   }
@@ -170,10 +170,10 @@ struct NGHTTP2SessionStreamTests {
     let pair = try SessionPair()
     let streamID = try pair.startRequest()
     try pair.pump()
-    pair.client.resetStream(streamID: streamID, errorCode: 8)
+    pair.client.resetStream(streamID: streamID, errorCode: .cancel)
     try pair.pump()
-    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: 8))
-    #expect(pair.clientEvents == [.streamClosed(streamID: streamID, errorCode: 8)])
+    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: .cancel))
+    #expect(pair.clientEvents == [.streamClosed(streamID: streamID, errorCode: .cancel)])
     #expect(!pair.server.hasOpenStreams)
     #expect(pair.server.enqueueData(streamID: streamID, ByteBuffer(string: "late")) == 0)
   }
@@ -183,10 +183,10 @@ struct NGHTTP2SessionStreamTests {
     let pair = try SessionPair()
     _ = try pair.startRequest()
     try pair.pump()
-    pair.server.submitGoAway(lastStreamID: nil, errorCode: 0, debugData: "shutting down")
+    pair.server.submitGoAway(lastStreamID: nil, errorCode: .noError, debugData: "shutting down")
     try pair.pump()
     #expect(
-      pair.clientEvents == [.goAway(lastStreamID: 1, errorCode: 0, debugData: "shutting down")]
+      pair.clientEvents == [.goAway(lastStreamID: 1, errorCode: .noError, debugData: "shutting down")]
     )
   }
 
@@ -199,11 +199,11 @@ struct NGHTTP2SessionStreamTests {
     try pair.server.submitResponse(streamID: streamID, headers: fields, endStream: true)
     try pair.pump()
     #expect(frameHeaders(in: pair.serverOutput).map(\.type) == [1, 3])
-    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: 0))
+    #expect(pair.serverEvents.last == .streamClosed(streamID: streamID, errorCode: .noError))
     #expect(
       pair.clientEvents == [
         .headers(streamID: streamID, fields: fields, isTrailers: false, endStream: true),
-        .streamClosed(streamID: streamID, errorCode: 0),
+        .streamClosed(streamID: streamID, errorCode: .noError),
       ]
     )
     #expect(!pair.server.hasOpenStreams)
@@ -226,11 +226,11 @@ struct NGHTTP2SessionStreamTests {
   func requestAfterGoAway() throws {
     let pair = try SessionPair()
     try pair.pump()
-    pair.server.submitGoAway(lastStreamID: 0, errorCode: 0, debugData: "")
+    pair.server.submitGoAway(lastStreamID: 0, errorCode: .noError, debugData: "")
     try pair.pump()
     let streamID = try pair.startRequest()
     try pair.pump()
-    #expect(pair.clientEvents.contains(.streamClosed(streamID: streamID, errorCode: 7)))
+    #expect(pair.clientEvents.contains(.streamClosed(streamID: streamID, errorCode: .refusedStream)))
     #expect(!pair.client.hasOpenStreams)
     #expect(headerEvents(pair.serverEvents).isEmpty)
   }

@@ -111,7 +111,7 @@ struct ServerConnectionLifecycleTests {
     #expect(lifecycle.pingReceived(data: 1, ack: false, at: Self.at(2)) == [])
     #expect(
       lifecycle.pingReceived(data: 1, ack: false, at: Self.at(3)) == [
-        .sendGoAway(errorCode: 0xb, debugData: "too_many_pings"), .close,
+        .sendGoAway(errorCode: .enhanceYourCalm, debugData: "too_many_pings"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
       ]
     )
@@ -169,7 +169,7 @@ struct ServerConnectionLifecycleTests {
     )
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(20.1)) == [
-        .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "max_idle"), .close,
+        .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: "max_idle"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
       ]
     )
@@ -187,7 +187,7 @@ struct ServerConnectionLifecycleTests {
     #expect(drain.contains(.schedule(.grace, after: .seconds(5))))
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(60.1)) == [
-        .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "max_age"),
+        .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: "max_age"),
       ]
     )
     #expect(
@@ -225,7 +225,7 @@ struct ServerConnectionLifecycleTests {
     #expect(lifecycle.pingReceived(data: 1, ack: true, at: Self.at(1.1)) == [])
     #expect(
       lifecycle.pingReceived(data: Self.goAwayPing, ack: true, at: Self.at(1.2)) == [
-        .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"),
+        .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: "server_shutdown"),
       ]
     )
   }
@@ -236,7 +236,7 @@ struct ServerConnectionLifecycleTests {
     _ = lifecycle.startDraining(.shutdown(gracePeriod: .seconds(30)), at: Self.at(0))
     #expect(
       lifecycle.timerFired(.goAwayPing, at: Self.at(20)) == [
-        .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"), .close,
+        .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: "server_shutdown"), .close,
         .schedule(.closeDeadline, after: .seconds(5)),
       ]
     )
@@ -262,7 +262,7 @@ struct ServerConnectionLifecycleTests {
     _ = lifecycle.startDraining(.shutdown(gracePeriod: .seconds(3)), at: Self.at(0))
     #expect(
       lifecycle.timerFired(.grace, at: Self.at(3)) == [
-        .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: "server_shutdown"),
+        .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: "server_shutdown"),
         .endCalls(message: "the server is shutting down"),
         .schedule(.closeDeadline, after: .seconds(5)),
       ]

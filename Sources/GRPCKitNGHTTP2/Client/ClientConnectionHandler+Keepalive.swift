@@ -22,11 +22,11 @@ extension ClientConnectionHandler {
   }
 
   /// A GOAWAY "too_many_pings" from the server: later connections ping half as often.
-  func receivedGoAway(errorCode: UInt32, debugData: String) {
-    guard errorCode != 0 else { return }
+  func receivedGoAway(errorCode: HTTP2ErrorCode, debugData: String) {
+    guard errorCode != .noError else { return }
     self.goAwayError =
       "GOAWAY with HTTP/2 error \(errorCode)" + (debugData.isEmpty ? "" : " (\(debugData))")
-    if errorCode == HTTP2ErrorCode.enhanceYourCalm, debugData == "too_many_pings" {
+    if errorCode == .enhanceYourCalm, debugData == "too_many_pings" {
       self.keepaliveInterval?.double()
     }
   }
@@ -42,7 +42,7 @@ extension ClientConnectionHandler {
     switch timer {
     case .keepalive:
       let mayPing =
-        self.streams.values.contains { !$0.finished }
+        self.streams.values.contains { !$0.machine.isFinished }
         || self.configuration.keepalive.permitWithoutCalls
       self.perform(self.keepalive!.timerFired(at: .now, mayPing: mayPing))
       self.flush()

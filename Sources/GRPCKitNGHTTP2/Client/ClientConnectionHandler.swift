@@ -8,14 +8,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
-  /// Loop-side state of one call.
+  /// Loop-side state of one call: its protocol state and what its task holds.
   struct Stream {
+    var machine: ClientStreamStateMachine
     let request: ClientStreamRequest
-    var streamID: Int32?
-    var inbound: InboundStreamFlow
-    var enqueuedBytes = 0
-    var headersReceived = false
-    var finished = false
+    let streamID: Int32
     var deadlineTimer: Scheduled<Void>?
   }
 
@@ -59,9 +56,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     do {
       self.session = try NGHTTP2Session(
         role: .client,
-        settings: self.configuration.sessionSettings,
-        outboundHighWatermark: self.configuration.outboundHighWatermark,
-        outboundLowWatermark: self.configuration.outboundLowWatermark)
+        settings: self.configuration.sessionSettings)
     } catch {
       context.close(promise: nil)
       return
@@ -135,11 +130,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     for event in events { self.handle(event) }
     if !self.blockedStreams.isEmpty {
       for key in self.blockedStreams {
-        guard let stream = self.streams[key], let streamID = stream.streamID else {
+        guard let stream = self.streams[key] else {
           self.blockedStreams.remove(key)
           continue
         }
-        let sent = stream.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
+        let sent = stream.machine.enqueuedBytes - session.queuedOutboundBytes(streamID: stream.streamID)
         if !stream.request.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(key) }
       }
     }
@@ -154,18 +149,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       case .open(let request): self.open(request)
       case .write(let key, let buffer): self.write(key: key, buffer)
       case .halfClose(let key):
-        if let streamID = self.streams[key]?.streamID, self.streams[key]?.finished == false {
-          self.session?.endStream(streamID: streamID, trailers: nil)
+        if let stream = self.streams[key], !stream.machine.isFinished {
+          self.session?.endStream(streamID: stream.streamID, trailers: nil)
         }
       case .cancel(let key):
         self.fail(key: key, RPCError(code: .cancelled, message: "the call was cancelled"), reset: true)
       case .fail(let key, let error):
         self.fail(key: key, error, reset: true)
       case .resumeInbound(let key):
-        guard var stream = self.streams[key], let streamID = stream.streamID else { break }
-        let withheld = stream.inbound.release()
-        if withheld > 0 { self.session?.consumeStream(streamID: streamID, bytes: withheld) }
-        self.streams[key] = stream
+        guard let streamID = self.streams[key]?.streamID,
+          let credit = self.streams[key]?.machine.resumeInbound(), credit > 0
+        else { break }
+        self.session?.consumeStream(streamID: streamID, bytes: credit)
       }
     }
     self.flush()
@@ -176,10 +171,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       self.refuse(request, RPCError(code: .unavailable, message: "the connection is closing; retry on a new one"))
       return
     }
-    var stream = Stream(request: request, inbound: InboundStreamFlow(maximumMessageSize: request.maximumReceiveMessageSize))
+    var stream: Stream
     do {
       let streamID = try session.submitRequest(headers: request.headers)
-      stream.streamID = streamID
+      stream = Stream(
+        machine: ClientStreamStateMachine(
+          maximumReceiveMessageSize: request.maximumReceiveMessageSize,
+          enabledCompression: self.configuration.enabledCompression),
+        request: request, streamID: streamID)
       self.keys[streamID] = request.handle.key
     } catch {
       self.refuse(request, RPCError(code: .unavailable, message: "could not start \(request.path): \(error)"))
@@ -201,31 +200,31 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   private func write(key: Int, _ buffer: ByteBuffer) {
-    guard let session = self.session, var stream = self.streams[key], let streamID = stream.streamID, !stream.finished
+    guard let session = self.session, self.streams[key]?.machine.sendMessage(size: buffer.readableBytes) == true,
+      let stream = self.streams[key]
     else { return }
-    stream.enqueuedBytes += buffer.readableBytes
-    session.enqueueData(streamID: streamID, buffer)
-    self.streams[key] = stream
+    session.enqueueData(streamID: stream.streamID, buffer)
     if stream.request.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(key) }
   }
 
-  /// Ends a call locally with `error`; with `reset`, tells the server with RST_STREAM CANCEL.
+  /// Ends a call locally with `error` (cancelled, failed, deadline, connection closed); with
+  /// `reset`, tells the server with RST_STREAM CANCEL.
   func fail(key: Int, _ error: RPCError, reset: Bool) {
-    guard var stream = self.streams[key], !stream.finished else { return }
-    stream.finished = true
-    stream.deadlineTimer?.cancel()
-    self.streams[key] = stream
-    stream.request.handle.outbound.close(error)
-    stream.request.responses.finish(.failure(error))
-    if reset, let streamID = stream.streamID { self.session?.resetStream(streamID: streamID, errorCode: 8) }
+    guard self.streams[key]?.machine.finish() == true, let stream = self.streams[key] else { return }
+    self.end(stream, failing: error, reset: reset)
   }
 
-  /// Ends a call with the server's status.
-  func complete(key: Int, status: Status, trailers: Metadata) {
-    guard var stream = self.streams[key], !stream.finished else { return }
-    stream.finished = true
+  /// Performs the end of a call whose machine has finished: the call fails with `error`.
+  func end(_ stream: Stream, failing error: RPCError, reset: Bool) {
     stream.deadlineTimer?.cancel()
-    self.streams[key] = stream
+    stream.request.handle.outbound.close(error)
+    stream.request.responses.finish(.failure(error))
+    if reset { self.session?.resetStream(streamID: stream.streamID, errorCode: .cancel) }
+  }
+
+  /// Performs the end of a call whose machine has finished: the server's status.
+  func end(_ stream: Stream, status: Status, trailers: Metadata) {
+    stream.deadlineTimer?.cancel()
     stream.request.handle.outbound.close(
       status.code == .ok
         ? RPCError(code: .failedPrecondition, message: "the server already ended the call with OK")

@@ -28,17 +28,11 @@ enum ConnectionLifecycleAction: Hashable, Sendable {
   /// data.
   case sendShutdownNotice(pingData: UInt64)
   /// Sends GOAWAY with the last processed stream id.
-  case sendGoAway(errorCode: UInt32, debugData: String)
+  case sendGoAway(errorCode: HTTP2ErrorCode, debugData: String)
   /// Ends every open call with `UNAVAILABLE` and this message, after what was already written.
   case endCalls(message: String)
   /// Closes gracefully: FIN once the queued frames are written, then the peer closes.
   case close
   /// Closes at once: the peer is gone or did not close; open calls end with `UNAVAILABLE`.
   case abort(message: String)
-}
-
-/// HTTP/2 error codes the lifecycle sends or recognises (RFC 9113 section 7).
-enum HTTP2ErrorCode {
-  /// GOAWAY from a peer that is being sent too much (with "too_many_pings": too many PINGs).
-  static let enhanceYourCalm: UInt32 = 0xb
 }

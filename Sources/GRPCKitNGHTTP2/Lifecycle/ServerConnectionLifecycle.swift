@@ -143,7 +143,7 @@ struct ServerConnectionLifecycle: Sendable {
     if let last = self.lastPingReceived, last.duration(to: now) < minimum { self.pingStrikes += 1 }
     self.lastPingReceived = now
     guard self.pingStrikes > self.configuration.maximumPingStrikes else { return [] }
-    return [.sendGoAway(errorCode: HTTP2ErrorCode.enhanceYourCalm, debugData: "too_many_pings")]
+    return [.sendGoAway(errorCode: .enhanceYourCalm, debugData: "too_many_pings")]
       + self.finish()
   }
 
@@ -152,7 +152,7 @@ struct ServerConnectionLifecycle: Sendable {
   mutating func refuse(debugData: String) -> [ConnectionLifecycleAction] {
     guard self.phase == .active else { return [] }
     let goAway = ConnectionLifecycleAction.sendGoAway(
-      errorCode: HTTP2ErrorCode.enhanceYourCalm, debugData: debugData)
+      errorCode: .enhanceYourCalm, debugData: debugData)
     return [goAway] + self.finish()
   }
 
@@ -262,7 +262,7 @@ struct ServerConnectionLifecycle: Sendable {
     guard case .draining(_, let callsEnded) = self.phase else { return [] }
     self.phase = .draining(finalGoAwaySent: true, callsEnded: callsEnded)
     let actions: [ConnectionLifecycleAction] = [
-      .cancel(.goAwayPing), .sendGoAway(errorCode: 0, debugData: self.drainDebugData),
+      .cancel(.goAwayPing), .sendGoAway(errorCode: .noError, debugData: self.drainDebugData),
     ]
     return self.openStreams.isEmpty ? actions + self.finish() : actions
   }

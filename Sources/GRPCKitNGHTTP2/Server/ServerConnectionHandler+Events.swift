@@ -30,7 +30,7 @@ extension ServerConnectionHandler {
           "grpc.maximum": "\(self.configuration.maximumConcurrentStreams)",
           "grpc.stream": "\(streamID)",
         ])
-    case .goAway, .outboundWritable, .ping:
+    case .goAway, .ping:
       break
     }
   }
@@ -56,75 +56,43 @@ extension ServerConnectionHandler {
     }
   }
 
-  /// Checks a new request stream's HTTP/2-level rules (POST, content type, `grpc-encoding`,
-  /// `grpc-timeout`), answers the ones that break them, and hands the others to the stream
-  /// handler: its call gets the stream's messages and a task, its error a trailers-only response.
+  /// Checks a new request stream's HTTP/2-level rules (``ServerRequestHead``), answers the ones
+  /// that break them, and hands the others to the stream handler: its call gets the stream's
+  /// messages and a task, its error a trailers-only response.
   private func startCall(streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool) {
-    guard self.session != nil, let eventLoop = self.context?.eventLoop,
+    guard let session = self.session, let eventLoop = self.context?.eventLoop,
       let allocator = self.context?.channel.allocator, let mailbox = self.mailbox
     else { return }
-    var method = "", path = "", contentType: String?, timeout: String?, encoding: String?, acceptEncoding: String?
-    for field in fields {
-      switch field.name {
-      case ":method": method = field.value
-      case ":path": path = field.value
-      case "content-type": contentType = field.value
-      case "grpc-timeout": timeout = field.value
-      case "grpc-encoding": encoding = field.value
-      case "grpc-accept-encoding": acceptEncoding = field.value
-      default: break
-      }
-    }
-    guard method == "POST" else {
-      self.rejectWithHTTPStatus(streamID: streamID, 405, message: "gRPC requires POST; got \(method)")
+    let head: ServerRequestHead
+    switch ServerRequestHead.parse(
+      fields, enabledCompression: self.configuration.enabledCompression,
+      responseCompression: self.configuration.responseCompression)
+    {
+    case .success(let accepted):
+      head = accepted
+    case .failure(let rejection):
+      let headers = rejection.responseHeaders(acceptEncoding: self.acceptEncoding)
+      try? session.submitResponse(streamID: streamID, headers: headers, endStream: true)
       return
     }
-    guard let contentType, GRPCHeaders.isGRPCContentType(contentType) else {
-      self.rejectWithHTTPStatus(
-        streamID: streamID, 415,
-        message: "content-type '\(contentType ?? "")' is not application/grpc")
-      return
-    }
-    let compression: ServerCallCompression
-    do {
-      compression = try ServerCallCompression(
-        encoding: encoding, acceptEncoding: acceptEncoding,
-        enabled: self.configuration.enabledCompression, policy: self.configuration.responseCompression)
-    } catch {
-      self.rejectCall(streamID: streamID, error)
-      return
-    }
-    var deadline: ContinuousClock.Instant?
-    var timeoutDuration: Duration?
-    if let timeout {
-      guard let parsed = GRPCTimeout.parse(timeout) else {
-        self.rejectCall(
-          streamID: streamID,
-          RPCError(code: .internal, message: "grpc-timeout '\(timeout)' is not 1-8 digits and a unit (H M S m u n)"))
-        return
-      }
-      timeoutDuration = parsed
-      deadline = ContinuousClock.now.advanced(by: parsed)
-    }
+    let deadline = head.timeout.map { ContinuousClock.now.advanced(by: $0.duration) }
     let handle = ServerStreamHandle(
       streamID: streamID,
       outbound: StreamOutboundHandle(
         key: Int(streamID), allocator: allocator,
         highWatermark: self.configuration.outboundHighWatermark,
         lowWatermark: self.configuration.outboundLowWatermark),
-      mailbox: mailbox, compression: compression,
+      mailbox: mailbox, compression: head.compression,
       maximumSendMessageSize: self.configuration.maximumSendMessageSize)
-    var metadata = GRPCHeaders.metadata(from: fields.lazy.map { ($0.name, $0.value) })
-    GRPCHeaders.addRetryMetadata(from: fields.lazy.map { ($0.name, $0.value) }, to: &metadata)
     let call: ServerCall
     do {
       call = try self.streamHandler.handle(
         ServerStream(
-          path: path,
-          metadata: metadata,
+          path: head.path,
+          metadata: head.metadata,
           peer: self.peer,
           deadline: deadline,
-          requestCompression: compression.requestEncoding,
+          requestCompression: head.compression.requestEncoding,
           transportSecurity: self.transportSecurity,
           outbound: handle))
     } catch {
@@ -132,16 +100,15 @@ extension ServerConnectionHandler {
       return
     }
     var stream = Stream(
-      handle: handle, context: call.context, sink: call.requests,
-      inbound: InboundStreamFlow(
-        maximumMessageSize: self.configuration.maximumReceiveMessageSize, encoding: compression.requestEncoding))
-    if let timeoutDuration {
+      machine: ServerStreamStateMachine(
+        maximumReceiveMessageSize: self.configuration.maximumReceiveMessageSize,
+        requestEncoding: head.compression.requestEncoding),
+      handle: handle, context: call.context, sink: call.requests)
+    if let timeout = head.timeout {
       let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-      let message = "the call's deadline of \(timeout ?? "") was exceeded"
-      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(timeoutDuration.saturatingNanoseconds)) {
-        loopBound.value.abort(
-          streamID: streamID,
-          RPCError(code: .deadlineExceeded, message: message))
+      let message = "the call's deadline of \(timeout.header) was exceeded"
+      stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(timeout.duration.saturatingNanoseconds)) {
+        loopBound.value.abort(streamID: streamID, RPCError(code: .deadlineExceeded, message: message))
         loopBound.value.flush()
       }
     }
@@ -157,47 +124,38 @@ extension ServerConnectionHandler {
 
   private func receiveData(streamID: Int32, _ bytes: ByteBuffer) {
     guard let session = self.session else { return }
-    let count = bytes.readableBytes
-    session.consumeConnection(bytes: count)
-    guard var stream = self.streams[streamID], let sink = stream.sink else {
+    session.consumeConnection(bytes: bytes.readableBytes)
+    // Only the references: a copy of the whole stream would share its deframer's buffer and make
+    // the machine's update below copy it.
+    guard let (handle, sink) = self.streams[streamID].map({ ($0.handle, $0.sink) }) else {
       // Data for a call that already ended: nobody reads it, release its credit at once.
-      session.consumeStream(streamID: streamID, bytes: count)
+      session.consumeStream(streamID: streamID, bytes: bytes.readableBytes)
       return
     }
-    let credit = stream.inbound.admit(count)
-    if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
-    do {
-      try stream.inbound.deframe(bytes, into: sink, flowControl: stream.handle)
-      self.streams[streamID] = stream
-    } catch {
-      self.streams[streamID] = stream
+    let action = self.streams[streamID]!.machine.receiveData(bytes, into: sink, flowControl: handle)
+    switch action {
+    case .credit(let credit):
+      if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
+    case .fail(let error, let credit):
+      if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
       self.abort(streamID: streamID, error)
     }
   }
 
   func requestEnded(streamID: Int32) {
-    guard var stream = self.streams[streamID], !stream.requestEnded else { return }
-    stream.requestEnded = true
-    self.streams[streamID] = stream
-    guard let sink = stream.sink else { return }
-    if stream.inbound.hasPartialMessage {
-      self.abort(
-        streamID: streamID,
-        RPCError(code: .internal, message: "the request stream ended in the middle of a message"))
-    } else {
-      sink.finish(.endOfStream)
+    guard let action = self.streams[streamID]?.machine.receiveEndOfStream() else { return }
+    switch action {
+    case .none: break
+    case .endRequestStream: self.streams[streamID]?.sink?.finish(.endOfStream)
+    case .fail(let error): self.abort(streamID: streamID, error)
     }
   }
 
-  private func streamClosed(streamID: Int32, errorCode: UInt32) {
-    guard let stream = self.streams.removeValue(forKey: streamID) else { return }
+  private func streamClosed(streamID: Int32, errorCode: HTTP2ErrorCode) {
+    guard var stream = self.streams.removeValue(forKey: streamID) else { return }
     self.blockedStreams.remove(streamID)
     stream.deadlineTimer?.cancel()
-    if !stream.finished {
-      let error = RPCError(
-        code: .cancelled,
-        message: errorCode == 8
-          ? "the client cancelled the call" : "the client reset the stream (HTTP/2 error \(errorCode))")
+    if case .cancelCall(let error) = stream.machine.streamClosed(errorCode: errorCode) {
       stream.context.markCancelled()
       stream.handle.outbound.close(error)
       stream.sink?.finish(.failure(error))
@@ -208,15 +166,8 @@ extension ServerConnectionHandler {
   /// A trailers-only response for a call that never reaches a handler.
   private func rejectCall(streamID: Int32, _ error: RPCError) {
     guard let session = self.session else { return }
-    let headers = ServerResponseHeaders.trailersOnly(
-      acceptEncoding: self.acceptEncoding, status: error.status, trailers: error.metadata)
+    let headers = ServerRequestHead.Rejection.status(error).responseHeaders(acceptEncoding: self.acceptEncoding)
     try? session.submitResponse(streamID: streamID, headers: headers, endStream: true)
   }
 
-  private func rejectWithHTTPStatus(streamID: Int32, _ status: Int, message: String) {
-    guard let session = self.session else { return }
-    let headers = ServerResponseHeaders.trailersOnly(
-      httpStatus: status, acceptEncoding: nil, status: Status(code: .internal, message: message))
-    try? session.submitResponse(streamID: streamID, headers: headers, endStream: true)
-  }
 }

@@ -72,7 +72,7 @@ extension ServerConnectionHandler {
       case .sendGoAway(let errorCode, let debugData):
         self.session?.submitGoAway(lastStreamID: nil, errorCode: errorCode, debugData: debugData)
         self.connections.metrics?.goAwaySent(reason: debugData)
-        if errorCode != 0 {
+        if errorCode != .noError {
           self.logger.debug(
             "closing connection",
             metadata: ["grpc.peer": "\(self.peer)", "grpc.goaway": "\(debugData)"]
@@ -97,7 +97,7 @@ extension ServerConnectionHandler {
   /// status as trailers; the handler is cancelled and later writes fail.
   private func endOpenCalls(_ error: RPCError) {
     self.mailbox?.drainNow()
-    for (streamID, stream) in self.streams where !stream.finished {
+    for (streamID, stream) in self.streams where stream.machine.response != .finished {
       self.abort(streamID: streamID, error)
     }
   }

@@ -9,17 +9,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
-  /// Loop-side state of one request stream.
+  /// Loop-side state of one request stream: its protocol state and what the handler's task
+  /// holds.
   struct Stream {
+    var machine: ServerStreamStateMachine
     let handle: ServerStreamHandle
     let context: ServerContext
+    /// The handler's request stream; `nil` once the call is over.
     var sink: (any InboundMessageSink)?
     var task: Task<Void, Never>?
-    var inbound: InboundStreamFlow
-    var requestEnded = false
-    var responseStarted = false
-    var finished = false
-    var enqueuedBytes = 0
     var deadlineTimer: Scheduled<Void>?
   }
 
@@ -71,9 +69,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     do {
       self.session = try NGHTTP2Session(
         role: .server,
-        settings: self.configuration.sessionSettings,
-        outboundHighWatermark: self.configuration.outboundHighWatermark,
-        outboundLowWatermark: self.configuration.outboundLowWatermark)
+        settings: self.configuration.sessionSettings)
     } catch {
       self.logger.error("could not create HTTP/2 session", metadata: ["grpc.error": "\(error)"])
       context.close(promise: nil)
@@ -176,7 +172,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.blockedStreams.remove(streamID)
         continue
       }
-      let sent = stream.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
+      let sent = stream.machine.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
       if !stream.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(streamID) }
     }
   }
@@ -195,56 +191,65 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   private func writeMessage(streamID: Int32, _ buffer: ByteBuffer) {
-    guard let session = self.session, var stream = self.streams[streamID], !stream.finished else { return }
-    if !stream.responseStarted {
-      stream.responseStarted = true
+    guard let session = self.session,
+      let action = self.streams[streamID]?.machine.sendMessage(size: buffer.readableBytes),
+      let stream = self.streams[streamID]
+    else { return }
+    switch action {
+    case .drop:
+      return
+    case .sendHeadersAndMessage:
       let headers = ServerResponseHeaders.headers(
         encoding: stream.handle.responseEncoding, acceptEncoding: self.acceptEncoding,
         metadata: stream.context.takeResponseHeaders())
       do {
         try session.submitResponse(streamID: streamID, headers: headers, endStream: false)
       } catch {
+        // The stream cannot carry a response any more: reset it so the client sees the failure.
+        session.resetStream(streamID: streamID, errorCode: .internalError)
         self.abort(streamID: streamID, RPCError(code: .internal, message: "could not send response headers: \(error)"))
         return
       }
+    case .sendMessage:
+      break
     }
-    stream.enqueuedBytes += buffer.readableBytes
     session.enqueueData(streamID: streamID, buffer)
-    self.streams[streamID] = stream
     if stream.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(streamID) }
   }
 
   /// Ends a call with its status: trailers after the response, or a trailers-only response.
   func finish(streamID: Int32, status: Status, trailers: Metadata) {
-    guard let session = self.session, var stream = self.streams[streamID], !stream.finished else { return }
-    stream.finished = true
+    guard let session = self.session, let action = self.streams[streamID]?.machine.finish(),
+      let stream = self.streams[streamID]
+    else { return }
+    let credit: Int
+    switch action {
+    case .none:
+      return
+    case .sendTrailers(let withheld):
+      credit = withheld
+      session.endStream(streamID: streamID, trailers: ServerResponseHeaders.trailers(status: status, trailers: trailers))
+    case .sendTrailersOnly(let withheld):
+      credit = withheld
+      let headers = ServerResponseHeaders.trailersOnly(
+        acceptEncoding: self.acceptEncoding, metadata: stream.context.takeResponseHeaders(), status: status,
+        trailers: trailers)
+      do {
+        try session.submitResponse(streamID: streamID, headers: headers, endStream: true)
+      } catch {
+        session.resetStream(streamID: streamID, errorCode: .internalError)
+      }
+    }
     stream.deadlineTimer?.cancel()
     stream.handle.outbound.close(RPCError(code: .internal, message: "the call already ended with \(status.code)"))
-    do {
-      if stream.responseStarted {
-        let trailerFields = ServerResponseHeaders.trailers(status: status, trailers: trailers)
-        session.endStream(streamID: streamID, trailers: trailerFields)
-      } else {
-        let headers = ServerResponseHeaders.trailersOnly(
-          acceptEncoding: self.acceptEncoding, metadata: stream.context.takeResponseHeaders(), status: status,
-          trailers: trailers)
-        try session.submitResponse(streamID: streamID, headers: headers, endStream: true)
-      }
-    } catch {
-      session.resetStream(streamID: streamID, errorCode: 2)
-    }
-    // Request bytes that still arrive are no longer read by anyone: release their credit.
-    let withheld = stream.inbound.release()
-    if withheld > 0 { session.consumeStream(streamID: streamID, bytes: withheld) }
-    stream.sink = nil
-    self.streams[streamID] = stream
+    if credit > 0 { session.consumeStream(streamID: streamID, bytes: credit) }
+    self.streams[streamID]?.sink = nil
   }
 
   private func resumeInbound(streamID: Int32) {
-    guard let session = self.session, var stream = self.streams[streamID] else { return }
-    let withheld = stream.inbound.release()
-    if withheld > 0 { session.consumeStream(streamID: streamID, bytes: withheld) }
-    self.streams[streamID] = stream
+    guard let session = self.session, let credit = self.streams[streamID]?.machine.resumeInbound(), credit > 0
+    else { return }
+    session.consumeStream(streamID: streamID, bytes: credit)
   }
 
   /// Ends a call because of a transport-detected failure: status to the client, handler

@@ -27,16 +27,12 @@ struct HTTP2OutboundStream {
   var hasProvider = false
   /// The provider returned NGHTTP2_ERR_DEFERRED and needs nghttp2_session_resume_data.
   var isDeferred = false
-  private var exceededHighWatermark = false
 
-  /// Appends `bytes`, remembering when the queue exceeds `highWatermark`.
-  mutating func append(_ bytes: ByteBuffer, highWatermark: Int) {
+  /// Appends `bytes`.
+  mutating func append(_ bytes: ByteBuffer) {
     guard bytes.readableBytes > 0 else { return }
     queue.append(bytes)
     queuedBytes += bytes.readableBytes
-    if queuedBytes > highWatermark {
-      exceededHighWatermark = true
-    }
   }
 
   /// Marks the outbound side ended, with trailers (server) or without (END_STREAM on data).
@@ -82,12 +78,5 @@ struct HTTP2OutboundStream {
     }
     queuedBytes -= written
     return .copied(count: written, endOfData: isEnded && queue.isEmpty)
-  }
-
-  /// True once after the queue exceeded `highWatermark` and then fell to `lowWatermark` or below.
-  mutating func becameWritable(lowWatermark: Int) -> Bool {
-    guard exceededHighWatermark, queuedBytes <= lowWatermark else { return false }
-    exceededHighWatermark = false
-    return true
   }
 }

@@ -10,9 +10,9 @@ package enum HTTP2SessionEvent: Hashable, Sendable {
   case data(streamID: Int32, bytes: ByteBuffer)
   /// END_STREAM on a DATA frame (on HEADERS it is in `headers(endStream:)`).
   case endOfStream(streamID: Int32)
-  /// The stream is gone (errorCode 0 = NO_ERROR, 8 = CANCEL, ...). Can name a stream the owner
+  /// The stream is gone (`noError` when it ended normally). Can name a stream the owner
   /// never saw headers for (nghttp2 rejected its header block).
-  case streamClosed(streamID: Int32, errorCode: UInt32)
+  case streamClosed(streamID: Int32, errorCode: HTTP2ErrorCode)
   /// Server only: a header block on this stream was larger than
   /// ``HTTP2SessionSettings/maxHeaderListSize`` (`size` bytes, RFC 9113 sizes); its fields were
   /// dropped and the stream is still open, for the owner to answer or reset. (A client's session
@@ -24,10 +24,8 @@ package enum HTTP2SessionEvent: Hashable, Sendable {
   /// stream's headers.
   case streamRefused(streamID: Int32, closesConnection: Bool)
   /// The peer sent GOAWAY.
-  case goAway(lastStreamID: Int32, errorCode: UInt32, debugData: String)
+  case goAway(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debugData: String)
   /// The peer sent PING (nghttp2 has already queued the ACK) or acknowledged ours (`ack`);
   /// `data` is the frame's 8 opaque bytes, big-endian.
   case ping(data: UInt64, ack: Bool)
-  /// The stream's queued outbound bytes fell to the low watermark after exceeding the high one.
-  case outboundWritable(streamID: Int32)
 }

@@ -40,7 +40,7 @@ extension NGHTTP2Session {
       streamID,
       errorCode,
       userData in
-      NGHTTP2Session.owner(userData).didCloseStream(streamID, errorCode: errorCode)
+      NGHTTP2Session.owner(userData).didCloseStream(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
     }
     nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, userData in
       NGHTTP2Session.owner(userData).didSend(frame!.pointee)
@@ -131,7 +131,7 @@ extension NGHTTP2Session {
       events.append(
         .goAway(
           lastStreamID: goAway.last_stream_id,
-          errorCode: goAway.error_code,
+          errorCode: HTTP2ErrorCode(rawValue: goAway.error_code),
           debugData: String(decoding: debugData, as: UTF8.self)
         )
       )
@@ -186,7 +186,7 @@ extension NGHTTP2Session {
     return 0
   }
 
-  private func didCloseStream(_ streamID: Int32, errorCode: UInt32) -> Int32 {
+  private func didCloseStream(_ streamID: Int32, errorCode: HTTP2ErrorCode) -> Int32 {
     outbound[streamID] = nil
     openStreams.remove(streamID)
     events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
@@ -229,7 +229,7 @@ extension NGHTTP2Session {
       openStreams.remove(streamID) != nil
     else { return 0 }
     outbound[streamID] = nil
-    events.append(.streamClosed(streamID: streamID, errorCode: NGHTTP2_REFUSED_STREAM.rawValue))
+    events.append(.streamClosed(streamID: streamID, errorCode: .refusedStream))
     return 0
   }
 }

@@ -28,9 +28,6 @@ extension NGHTTP2Session {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
     let chunk = outbound[streamID]!.nextChunk(into: buffer)
-    if outbound[streamID]!.becameWritable(lowWatermark: outboundLowWatermark) {
-      events.append(.outboundWritable(streamID: streamID))
-    }
     let count: Int
     let endOfData: Bool
     switch chunk {

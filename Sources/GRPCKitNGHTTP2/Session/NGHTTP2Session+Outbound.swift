@@ -62,7 +62,7 @@ extension NGHTTP2Session {
   @discardableResult
   package func enqueueData(streamID: Int32, _ bytes: ByteBuffer) -> Int {
     guard outbound[streamID] != nil else { return 0 }
-    outbound[streamID]!.append(bytes, highWatermark: outboundHighWatermark)
+    outbound[streamID]!.append(bytes)
     resumeIfDeferred(streamID)
     return outbound[streamID]?.queuedBytes ?? 0
   }
@@ -77,9 +77,10 @@ extension NGHTTP2Session {
     resumeIfDeferred(streamID)
   }
 
-  /// Queues RST_STREAM with `errorCode` (8 = CANCEL).
-  package func resetStream(streamID: Int32, errorCode: UInt32) {
-    _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+  /// Queues RST_STREAM with `errorCode` (`.cancel` for a cancelled call).
+  package func resetStream(streamID: Int32, errorCode: HTTP2ErrorCode) {
+    _ = nghttp2_submit_rst_stream(
+      session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode.rawValue)
   }
 
   /// Returns flow-control credit for `bytes` of DATA received on the stream.
@@ -102,9 +103,9 @@ extension NGHTTP2Session {
   /// - Parameters:
   ///   - lastStreamID: the last stream that will be processed; `nil` means the last one
   ///     nghttp2 passed to the owner.
-  ///   - errorCode: the HTTP/2 error code (0 = NO_ERROR, 0xb = ENHANCE_YOUR_CALM).
+  ///   - errorCode: `.noError` for a graceful close, `.enhanceYourCalm` for abuse.
   ///   - debugData: opaque debug data, for example `too_many_pings`.
-  package func submitGoAway(lastStreamID: Int32?, errorCode: UInt32, debugData: String) {
+  package func submitGoAway(lastStreamID: Int32?, errorCode: HTTP2ErrorCode, debugData: String) {
     let last = lastStreamID ?? nghttp2_session_get_last_proc_stream_id(session)
     var debug = Array(debugData.utf8)
     _ = debug.withUnsafeMutableBufferPointer { bytes in
@@ -112,7 +113,7 @@ extension NGHTTP2Session {
         session,
         UInt8(NGHTTP2_FLAG_NONE.rawValue),
         last,
-        errorCode,
+        errorCode.rawValue,
         bytes.baseAddress,
         bytes.count
       )

@@ -24,8 +24,6 @@ package final class NGHTTP2Session {
 
   let role: Role
   let settings: HTTP2SessionSettings
-  let outboundHighWatermark: Int
-  let outboundLowWatermark: Int
   /// Set once in `init`; `nghttp2_session_del` in `deinit`.
   var session: OpaquePointer?
   /// Events recorded by callbacks since the last `receive` or `flushOutput` returned.
@@ -54,20 +52,13 @@ package final class NGHTTP2Session {
   /// - Parameters:
   ///   - role: server (expects the client preface) or client (sends it).
   ///   - settings: what to advertise and enforce.
-  ///   - outboundHighWatermark: a stream whose queued bytes exceed this reports
-  ///     ``HTTP2SessionEvent/outboundWritable(streamID:)`` once they fall to the low watermark.
-  ///   - outboundLowWatermark: see `outboundHighWatermark`.
   /// - Throws: ``HTTP2SessionError`` when nghttp2 cannot create the session.
   package init(
     role: Role,
-    settings: HTTP2SessionSettings,
-    outboundHighWatermark: Int = 256 << 10,
-    outboundLowWatermark: Int = 64 << 10
+    settings: HTTP2SessionSettings
   ) throws(HTTP2SessionError) {
     self.role = role
     self.settings = settings
-    self.outboundHighWatermark = outboundHighWatermark
-    self.outboundLowWatermark = outboundLowWatermark
 
     var callbacks: OpaquePointer?
     try HTTP2SessionError.check(nghttp2_session_callbacks_new(&callbacks), "create callbacks")
