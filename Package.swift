@@ -498,10 +498,42 @@ let package = Package(
 // the build plugin) too; so no target here uses the plugin, and `scripts/fuzz.sh` generates the
 // codec the protobuf target decodes (Tests/ProtobufRuntimeTests/rich.proto, into its git-ignored
 // `Generated/`) with an ordinary build's `protobuf-codegen` first.
+//
+// The server- and client-input targets need GRPCKit, whose status details and well-known types are generated
+// by the plugin: here they are plain targets over `Tests/Fuzz/Modules/NAME` (git-ignored), where
+// `scripts/fuzz.sh` links each module's sources and the `.pb.swift` files an ordinary build's
+// plugin generated.
 if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
-  let fuzzed: Set = ["ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient"]
+  let fuzzed: Set = [
+    "ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient", "GRPCKit", "GRPCKitNGHTTP2",
+    "CNGHTTP2", "CZlib",
+  ]
   package.products = []
   package.targets = package.targets.filter { fuzzed.contains($0.name) } + [
+    .target(
+      name: "ProtobufWellKnownTypes",
+      dependencies: ["ProtobufRuntime"],
+      path: "Tests/Fuzz/Modules/ProtobufWellKnownTypes",
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "GRPCStatusDetails",
+      dependencies: ["ProtobufWellKnownTypes"],
+      path: "Tests/Fuzz/Modules/GRPCStatusDetails",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzClientInput",
+      dependencies: ["GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Tests/Fuzz/Targets/FuzzClientInput",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzServerInput",
+      dependencies: ["GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Tests/Fuzz/Targets/FuzzServerInput",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "FuzzProtobufDecoding",
       dependencies: ["ProtobufRuntime"],

@@ -16,11 +16,16 @@
 #                         decode(encode(x)) == x
 #   FuzzProtoParser       the .proto lexer, parser, resolver and emitter (diagnostics, never a trap)
 #   FuzzRedisReplies      the RESP reply reader: whole and chunked feeds agree, replies round-trip
+#   FuzzServerInput       a client's bytes into a server connection in memory (nghttp2 session,
+#                         request rules, stream state machine, deframing, decompression, an echo);
+#                         flow-control credit all returned once a call is over
+#   FuzzClientInput       a server's bytes as the answer to three open calls (nghttp2 session,
+#                         response rules, stream state machine); one outcome per call
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"
 
-ALL=(FuzzProtobufDecoding FuzzProtoParser FuzzRedisReplies)
+ALL=(FuzzProtobufDecoding FuzzProtoParser FuzzRedisReplies FuzzServerInput FuzzClientInput)
 WHICH="${1:-all}"
 SECONDS_PER_TARGET="${2:-20}"
 if [[ "$WHICH" == all ]]; then
@@ -40,6 +45,22 @@ SCRATCH="$PWD/.build-fuzz"
 # The protobuf target decodes RichMessage: its codec comes from an ordinary build's generator
 # (the fuzz build cannot run the build plugin; see the end of Package.swift).
 swift build --product protobuf-codegen >/dev/null
+# GRPCKit's generated modules, for the server- and client-input targets: an ordinary build runs the plugin,
+# then Tests/Fuzz/Modules/NAME links the module's own sources and what the plugin generated.
+swift build --target GRPCStatusDetails >/dev/null
+plugin_outputs="$(dirname "$(swift build --show-bin-path)")/../plugins/outputs"
+for module in ProtobufWellKnownTypes GRPCStatusDetails; do
+  plugin_dir=$(compgen -G "$plugin_outputs/*/$module/destination/ProtobufCodeGenPlugin" | head -n 1 || true)
+  if [[ -z "$plugin_dir" ]] || ! compgen -G "$plugin_dir/*.pb.swift" >/dev/null; then
+    echo "fuzz: no generated sources for $module under $plugin_outputs" >&2
+    exit 1
+  fi
+  mkdir -p "Tests/Fuzz/Modules/$module"
+  # Links, so that the fuzz build sees the same files (and their times) as the ordinary one.
+  for file in "Sources/$module"/*.swift "$plugin_dir"/*.pb.swift; do
+    ln -sfn "$(realpath "$file")" "Tests/Fuzz/Modules/$module/$(basename "$file")"
+  done
+done
 generated="$(mktemp -d)"
 "$(swift build --show-bin-path)/protobuf-codegen" --proto-path Tests/ProtobufRuntimeTests \
   --output-dir "$generated" rich.proto

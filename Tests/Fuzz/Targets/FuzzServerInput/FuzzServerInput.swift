@@ -1,0 +1,234 @@
+import GRPCKit
+import NIOCore
+
+@testable import GRPCKitNGHTTP2
+
+// libFuzzer target: bytes from a client, fed to a server connection in memory. The HTTP/2
+// session (nghttp2), the request-header rules (`ServerRequestHead`), the per-stream state machine
+// (`ServerStreamStateMachine`: deframing, gzip/deflate decompression, limits, trailers-only), and
+// the response header builder are the ones `ServerConnectionHandler` drives; the service is an
+// echo answered inline (no tasks, no sockets), on `/echo.Echo/Get`, other paths UNIMPLEMENTED.
+//
+// The first input byte chooses a chunk size (1...256); the rest are the client's bytes, fed in
+// chunks, with the server's output flushed after each. Rules checked for every input:
+// - no trap, and the session either accepts the bytes or fails with an error (a protocol error
+//   ends the connection; that is an answer, not a finding);
+// - flow control: once a stream's call is over, every DATA byte received on it has been credited
+//   back (a leak would stall the connection), and no stream is credited more than it received;
+// - nothing is sent on a stream after its status.
+
+let echoPath = "/echo.Echo/Get"
+let maximumMessageSize = 64 << 10
+let enabledCompression: [CompressionAlgorithm] = [.gzip, .deflate, .identity]
+let acceptEncoding = CompressionAlgorithm.acceptEncoding(enabledCompression)
+
+/// Collects a stream's request messages to echo.
+final class EchoSink: InboundMessageSink, @unchecked Sendable {
+  var messages: [[UInt8]] = []
+  var totalBytes = 0
+
+  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl) throws(RPCError) -> Bool {
+    self.totalBytes += message.count
+    guard self.totalBytes <= maximumMessageSize else {
+      throw RPCError(code: .resourceExhausted, message: "the echo keeps at most \(maximumMessageSize) bytes")
+    }
+    self.messages.append(Array(message))
+    // Report the reader behind every third message, so withheld credit is exercised.
+    return self.messages.count % 3 != 0
+  }
+
+  func receiveHeaders(_ metadata: Metadata) {}
+  func finish(_ end: InboundEnd) {}
+}
+
+struct NoFlowControl: InboundFlowControl {
+  func resumeInbound() {}
+}
+
+struct Stream {
+  var machine: ServerStreamStateMachine
+  let sink: EchoSink
+  var received = 0
+  var credited = 0
+}
+
+/// One server connection and its streams.
+final class Connection {
+  let session: NGHTTP2Session
+  var streams: [Int32: Stream] = [:]
+  let allocator = ByteBufferAllocator()
+
+  init() throws {
+    var settings = HTTP2SessionSettings()
+    settings.maxConcurrentStreams = 16
+    settings.initialStreamWindowSize = 1 << 16
+    settings.maxHeaderListSize = 8 << 10
+    self.session = try NGHTTP2Session(role: .server, settings: settings)
+  }
+
+  /// Feeds one chunk; returns false once the session has failed.
+  func feed(_ bytes: ByteBuffer) -> Bool {
+    let events: [HTTP2SessionEvent]
+    do {
+      events = try self.session.receive(bytes)
+    } catch {
+      return false
+    }
+    for event in events { self.handle(event) }
+    var output: [ByteBuffer] = []
+    for event in self.session.flushOutput(into: &output, allocator: self.allocator) { self.handle(event) }
+    return true
+  }
+
+  func handle(_ event: HTTP2SessionEvent) {
+    switch event {
+    case .headers(let streamID, let fields, let isTrailers, let endStream):
+      if !isTrailers {
+        self.start(streamID, fields)
+      }
+      if endStream { self.requestEnded(streamID) }
+    case .data(let streamID, let bytes):
+      self.session.consumeConnection(bytes: bytes.readableBytes)
+      guard self.streams[streamID] != nil else {
+        self.session.consumeStream(streamID: streamID, bytes: bytes.readableBytes)
+        return
+      }
+      let sink = self.streams[streamID]!.sink
+      self.streams[streamID]!.received += bytes.readableBytes
+      switch self.streams[streamID]!.machine.receiveData(bytes, into: sink, flowControl: NoFlowControl()) {
+      case .credit(let credit):
+        self.credit(streamID, credit)
+      case .fail(let error, let credit):
+        self.credit(streamID, credit)
+        self.finish(streamID, error.status)
+      }
+      // The reader catches up at once; withheld credit comes back here.
+      if let credit = self.streams[streamID]?.machine.resumeInbound() { self.credit(streamID, credit) }
+    case .endOfStream(let streamID):
+      self.requestEnded(streamID)
+    case .streamClosed(let streamID, let errorCode):
+      guard var stream = self.streams.removeValue(forKey: streamID) else { return }
+      _ = stream.machine.streamClosed(errorCode: errorCode)
+    case .headerListTooLarge(let streamID, let size):
+      if self.streams[streamID] != nil {
+        self.finish(streamID, Status(code: .resourceExhausted, message: "header list \(size) bytes"))
+      } else {
+        self.reject(streamID, .status(RPCError(code: .resourceExhausted, message: "header list \(size) bytes")))
+      }
+    case .streamRefused, .goAway, .ping:
+      break
+    }
+  }
+
+  func start(_ streamID: Int32, _ fields: [HTTP2HeaderField]) {
+    guard self.streams[streamID] == nil else { return }
+    switch ServerRequestHead.parse(fields, enabledCompression: enabledCompression, responseCompression: .matchRequest) {
+    case .failure(let rejection):
+      self.reject(streamID, rejection)
+    case .success(let head):
+      guard head.path == echoPath else {
+        self.reject(streamID, .status(RPCError(code: .unimplemented, message: "unknown method \(head.path)")))
+        return
+      }
+      self.streams[streamID] = Stream(
+        machine: ServerStreamStateMachine(
+          maximumReceiveMessageSize: maximumMessageSize, requestEncoding: head.compression.requestEncoding),
+        sink: EchoSink())
+    }
+  }
+
+  func requestEnded(_ streamID: Int32) {
+    guard let action = self.streams[streamID]?.machine.receiveEndOfStream() else { return }
+    switch action {
+    case .none:
+      break
+    case .fail(let error):
+      self.finish(streamID, error.status)
+    case .endRequestStream:
+      for message in self.streams[streamID]!.sink.messages {
+        self.send(streamID, message)
+      }
+      self.finish(streamID, Status(code: .ok, message: ""))
+    }
+  }
+
+  func send(_ streamID: Int32, _ message: [UInt8]) {
+    var buffer = self.allocator.buffer(capacity: message.count + 5)
+    buffer.writeInteger(UInt8(0))
+    buffer.writeInteger(UInt32(message.count))
+    buffer.writeBytes(message)
+    guard let action = self.streams[streamID]?.machine.sendMessage(size: buffer.readableBytes) else { return }
+    switch action {
+    case .drop:
+      return
+    case .sendHeadersAndMessage:
+      let headers = ServerResponseHeaders.headers(encoding: .identity, acceptEncoding: acceptEncoding, metadata: [:])
+      guard (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: false)) != nil else {
+        self.session.resetStream(streamID: streamID, errorCode: .internalError)
+        self.finish(streamID, Status(code: .internal, message: "headers failed"))
+        return
+      }
+    case .sendMessage:
+      break
+    }
+    self.session.enqueueData(streamID: streamID, buffer)
+  }
+
+  func finish(_ streamID: Int32, _ status: Status) {
+    guard let action = self.streams[streamID]?.machine.finish() else { return }
+    switch action {
+    case .none:
+      return
+    case .sendTrailers(let credit):
+      self.session.endStream(streamID: streamID, trailers: ServerResponseHeaders.trailers(status: status, trailers: [:]))
+      self.credit(streamID, credit)
+    case .sendTrailersOnly(let credit):
+      let headers = ServerResponseHeaders.trailersOnly(acceptEncoding: acceptEncoding, status: status)
+      if (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: true)) == nil {
+        self.session.resetStream(streamID: streamID, errorCode: .internalError)
+      }
+      self.credit(streamID, credit)
+    }
+    var stream = self.streams[streamID]!
+    precondition(
+      stream.credited == stream.received,
+      "stream \(streamID): \(stream.received) DATA bytes received, \(stream.credited) credited after its status")
+    precondition(stream.machine.sendMessage(size: 1) == .drop, "stream \(streamID) sends after its status")
+  }
+
+  func reject(_ streamID: Int32, _ rejection: ServerRequestHead.Rejection) {
+    let headers = rejection.responseHeaders(acceptEncoding: acceptEncoding)
+    _ = try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: true)
+  }
+
+  func credit(_ streamID: Int32, _ bytes: Int) {
+    guard bytes > 0 else { return }
+    self.session.consumeStream(streamID: streamID, bytes: bytes)
+    guard self.streams[streamID] != nil else { return }
+    self.streams[streamID]!.credited += bytes
+    let stream = self.streams[streamID]!
+    precondition(
+      stream.credited <= stream.received,
+      "stream \(streamID): credited \(stream.credited) of \(stream.received) DATA bytes received")
+  }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzServerInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  guard size > 0 else { return 0 }
+  let chunkSize = Int(data[0]) + 1
+  let connection: Connection
+  do {
+    connection = try Connection()
+  } catch {
+    preconditionFailure("could not create a server session: \(error)")
+  }
+  var offset = 1
+  while offset < size {
+    let end = min(size, offset + chunkSize)
+    let chunk = ByteBuffer(bytes: UnsafeBufferPointer(start: data + offset, count: end - offset))
+    guard connection.feed(chunk) else { break }
+    offset = end
+  }
+  return 0
+}
