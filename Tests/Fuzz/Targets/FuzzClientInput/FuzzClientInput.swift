@@ -47,6 +47,7 @@ struct Call {
   let sink = CallSink()
   var received = 0
   var credited = 0
+  var chunks = 0
 }
 
 final class Connection {
@@ -113,7 +114,11 @@ final class Connection {
         self.ended(streamID)
         self.session.resetStream(streamID: streamID, errorCode: .cancel)
       }
-      if !sink.ended, let credit = self.calls[streamID]?.machine.resumeInbound() {
+      // The reader catches up after every fourth chunk.
+      self.calls[streamID]?.chunks += 1
+      if !sink.ended, let call = self.calls[streamID], call.chunks % 4 == 0,
+        let credit = self.calls[streamID]?.machine.resumeInbound()
+      {
         self.credit(streamID, credit)
       }
     case .endOfStream(let streamID):

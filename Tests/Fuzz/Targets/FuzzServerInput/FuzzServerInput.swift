@@ -50,6 +50,7 @@ struct Stream {
   let sink: EchoSink
   var received = 0
   var credited = 0
+  var chunks = 0
 }
 
 /// One server connection and its streams.
@@ -102,8 +103,14 @@ final class Connection {
         self.credit(streamID, credit)
         self.finish(streamID, error.status)
       }
-      // The reader catches up at once; withheld credit comes back here.
-      if let credit = self.streams[streamID]?.machine.resumeInbound() { self.credit(streamID, credit) }
+      // The reader catches up after every fourth chunk: credit withheld in between comes back
+      // here, or with the status.
+      self.streams[streamID]?.chunks += 1
+      if let stream = self.streams[streamID], stream.chunks % 4 == 0,
+        let credit = self.streams[streamID]?.machine.resumeInbound()
+      {
+        self.credit(streamID, credit)
+      }
     case .endOfStream(let streamID):
       self.requestEnded(streamID)
     case .streamClosed(let streamID, let errorCode):
