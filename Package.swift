@@ -522,15 +522,25 @@ if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
       path: "Tests/Fuzz/Modules/GRPCStatusDetails",
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "FuzzInputSupport",
+      dependencies: ["GRPCKit", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Tests/Fuzz/Targets/FuzzInputSupport",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "FuzzClientInput",
-      dependencies: ["GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: [
+        "FuzzInputSupport", "GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio"),
+      ],
       path: "Tests/Fuzz/Targets/FuzzClientInput",
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "FuzzServerInput",
-      dependencies: ["GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: [
+        "FuzzInputSupport", "GRPCKitNGHTTP2", "GRPCKit", .product(name: "NIOCore", package: "swift-nio"),
+      ],
       path: "Tests/Fuzz/Targets/FuzzServerInput",
       swiftSettings: swiftSettings
     ),

@@ -1,3 +1,4 @@
+import FuzzInputSupport
 import GRPCKit
 import NIOCore
 
@@ -36,10 +37,6 @@ final class CallSink: InboundMessageSink, @unchecked Sendable {
   }
 
   func finish(_ end: InboundEnd) {}
-}
-
-struct NoFlowControl: InboundFlowControl {
-  func resumeInbound() {}
 }
 
 struct Call {
@@ -176,20 +173,12 @@ final class Connection {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzClientInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-  guard size > 0 else { return 0 }
-  let chunkSize = Int(data[0]) + 1
   let connection: Connection
   do {
     connection = try Connection()
   } catch {
     preconditionFailure("could not create a client session: \(error)")
   }
-  var offset = 1
-  while offset < size {
-    let end = min(size, offset + chunkSize)
-    let chunk = ByteBuffer(bytes: UnsafeBufferPointer(start: data + offset, count: end - offset))
-    guard connection.feed(chunk) else { break }
-    offset = end
-  }
+  feedInChunks(data, size, to: connection.feed)
   return 0
 }
