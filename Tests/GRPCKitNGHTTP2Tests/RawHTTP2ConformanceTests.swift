@@ -7,8 +7,9 @@ import Testing
 
 /// Our server against an independent HTTP/2 peer: `raw_h2_client.py` (Python `h2`) sends
 /// hand-built requests and reports the response frames as they were on the wire. The stream
-/// rules themselves are tested without sockets in `ServerStreamRulesTests`; these prove the
-/// connection applies them to what arrives on the wire.
+/// rules themselves are tested without sockets in `ServerStreamRulesTests`, and on the connection
+/// handler over an EmbeddedChannel in `ServerConnectionHandlerTests`; these prove them on a real
+/// socket against an independent peer.
 @Suite("Raw HTTP/2 peer against our server")
 struct RawHTTP2ConformanceTests {
   @Test("A well-formed unary call gets headers, one message and grpc-status 0")
@@ -68,29 +69,6 @@ struct RawHTTP2ConformanceTests {
       #expect(response.grpcStatus == "8")
       #expect(!response.timedOut)
       #expect(response.elapsedMilliseconds < 5000)  // not waiting for the 4 MiB; slack for a loaded machine
-    }
-  }
-
-  @Test("An unsupported grpc-encoding is UNIMPLEMENTED, names the supported ones and lists them in grpc-accept-encoding")
-  func unsupportedEncoding() async throws {
-    try await withTestServer { port in
-      var request = RawRequest(port: port, body: Wire.frame(Wire.echoRequest(text: "x"), compressed: true))
-      request.headers = ["grpc-encoding:snappy"]
-      let response = try await request.send()
-      #expect(response.grpcStatus == "12")
-      #expect(response.grpcMessage == "grpc-encoding 'snappy' is not supported; supported: gzip, deflate, identity")
-      #expect(response.header("grpc-accept-encoding") == "gzip,deflate,identity")
-    }
-  }
-
-  @Test("A malformed grpc-timeout is INTERNAL", arguments: ["abc", "123456789S"])
-  func malformedTimeout(value: String) async throws {
-    try await withTestServer { port in
-      var request = RawRequest(port: port, body: Wire.frame(Wire.echoRequest(text: "x")))
-      request.headers = ["grpc-timeout:\(value)"]
-      let response = try await request.send()
-      #expect(response.grpcStatus == "13")
-      #expect(response.grpcMessage?.contains("grpc-timeout") == true)
     }
   }
 
