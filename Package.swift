@@ -499,10 +499,10 @@ let package = Package(
 // codec the protobuf target decodes (Tests/ProtobufRuntimeTests/rich.proto, into its git-ignored
 // `Generated/`) with an ordinary build's `protobuf-codegen` first.
 //
-// The server- and client-input targets need GRPCKit, whose status details and well-known types are generated
-// by the plugin: here they are plain targets over `Tests/Fuzz/Modules/NAME` (git-ignored), where
-// `scripts/fuzz.sh` links each module's sources and the `.pb.swift` files an ordinary build's
-// plugin generated.
+// The server- and client-input targets need GRPCKit, whose status details and well-known types
+// the plugin generates: here they are plain targets over `Tests/Fuzz/Modules/NAME` (git-ignored),
+// where `scripts/fuzz.sh` links each module's sources and the `.pb.swift` files an ordinary
+// build's plugin generated.
 if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
   let fuzzed: Set = [
     "ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient", "GRPCKit", "GRPCKitNGHTTP2",

@@ -18,7 +18,9 @@ struct ServerConnectionHandlerTests {
   ]
 
   /// `request` with `changes` replacing fields of the same name, and `extra` fields added.
-  static func headers(_ changes: [(String, String)], extra: [(String, String)] = []) -> [HTTP2HeaderField] {
+  static func headers(_ changes: [(String, String)], extra: [(String, String)] = [])
+    -> [HTTP2HeaderField]
+  {
     let pairs = Self.request.map { field in changes.first { $0.0 == field.0 } ?? field } + extra
     return fields(pairs)
   }
@@ -43,8 +45,13 @@ struct ServerConnectionHandlerTests {
     ),
   ]
 
-  @Test("A request that breaks a rule gets one trailers-only response and never reaches a task", arguments: rejections)
-  func rejection(name: String, headers: [HTTP2HeaderField], httpStatus: String, grpcStatus: String, message: String?) throws {
+  @Test(
+    "A request that breaks a rule gets one trailers-only response and never reaches a task",
+    arguments: rejections)
+  func rejection(
+    name: String, headers: [HTTP2HeaderField], httpStatus: String, grpcStatus: String,
+    message: String?
+  ) throws {
     let connection = try Connection()
     let streamID = try connection.client.submitRequest(headers: headers)
     connection.client.endStream(streamID: streamID, trailers: nil)
@@ -60,9 +67,13 @@ struct ServerConnectionHandlerTests {
     #expect(response.value("grpc-status") == grpcStatus, "\(name)")
     #expect(response.value("grpc-message").map(StatusMessageEncoding.decode) == message, "\(name)")
     // gRPC answers list what the server accepts; HTTP errors are not gRPC responses.
-    #expect(response.value("grpc-accept-encoding") == (httpStatus == "200" ? "gzip,deflate,identity" : nil), "\(name)")
+    #expect(
+      response.value("grpc-accept-encoding")
+        == (httpStatus == "200" ? "gzip,deflate,identity" : nil), "\(name)")
     // Only the stream handler's refusal reached it; the transport's own rules come first.
-    #expect(connection.streamHandler.paths == (name == "a path the stream handler refuses" ? ["/echo.Echo/Nope"] : []))
+    #expect(
+      connection.streamHandler.paths
+        == (name == "a path the stream handler refuses" ? ["/echo.Echo/Nope"] : []))
   }
 
   @Test("A request header list over the limit is RESOURCE_EXHAUSTED naming both sizes")

@@ -21,7 +21,9 @@ struct ServerStreamRulesTests {
     return fields(pairs)
   }
 
-  static func parse(_ changes: [(String, String)]) -> Result<ServerRequestHead, ServerRequestHead.Rejection> {
+  static func parse(_ changes: [(String, String)]) -> Result<
+    ServerRequestHead, ServerRequestHead.Rejection
+  > {
     ServerRequestHead.parse(
       Self.request(changes), enabledCompression: [.gzip, .deflate, .identity],
       responseCompression: .matchRequest)
@@ -34,11 +36,19 @@ struct ServerStreamRulesTests {
     ([(":method", "PUT")], 405, "gRPC requires POST; got PUT"),
     ([("content-type", "text/plain")], 415, "content-type 'text/plain' is not application/grpc"),
     ([("content-type", "")], 415, "content-type '' is not application/grpc"),
-    ([("content-type", "application/grpcx")], 415, "content-type 'application/grpcx' is not application/grpc"),
-    ([("content-type", "application/json")], 415, "content-type 'application/json' is not application/grpc"),
+    (
+      [("content-type", "application/grpcx")], 415,
+      "content-type 'application/grpcx' is not application/grpc"
+    ),
+    (
+      [("content-type", "application/json")], 415,
+      "content-type 'application/json' is not application/grpc"
+    ),
   ]
 
-  @Test("A request that is not gRPC gets an HTTP error status naming the rule", arguments: rejectedByHTTPStatus)
+  @Test(
+    "A request that is not gRPC gets an HTTP error status naming the rule",
+    arguments: rejectedByHTTPStatus)
   func notGRPC(changes: [(String, String)], httpStatus: Int, message: String) {
     guard case .failure(let rejection) = Self.parse(changes) else {
       Issue.record("accepted")
@@ -57,7 +67,8 @@ struct ServerStreamRulesTests {
     "application/grpc;charset=utf-8", "Application/GRPC",
   ]
 
-  @Test("gRPC content types are accepted, with a codec or parameters", arguments: acceptedContentTypes)
+  @Test(
+    "gRPC content types are accepted, with a codec or parameters", arguments: acceptedContentTypes)
   func grpcContentTypes(contentType: String) throws {
     let head = try Self.parse([("content-type", contentType)]).get()
     #expect(head.path == "/echo.Echo/Get")
@@ -65,7 +76,8 @@ struct ServerStreamRulesTests {
 
   static let malformedTimeouts = ["abc", "1", "123456789S", "10x", "-5S", "S", "1.5S", " 1S"]
 
-  @Test("A malformed grpc-timeout is INTERNAL, answered trailers-only", arguments: malformedTimeouts)
+  @Test(
+    "A malformed grpc-timeout is INTERNAL, answered trailers-only", arguments: malformedTimeouts)
   func malformedTimeout(value: String) {
     guard case .failure(.status(let error)) = Self.parse([("grpc-timeout", value)]) else {
       Issue.record("not refused with a status")
@@ -76,7 +88,8 @@ struct ServerStreamRulesTests {
   }
 
   static let timeouts: [(String, Duration)] = [
-    ("1H", .seconds(3600)), ("2M", .seconds(120)), ("30S", .seconds(30)), ("100m", .milliseconds(100)),
+    ("1H", .seconds(3600)), ("2M", .seconds(120)), ("30S", .seconds(30)),
+    ("100m", .milliseconds(100)),
     ("250u", .microseconds(250)), ("99999999n", .nanoseconds(99_999_999)), ("0S", .zero),
   ]
 
@@ -87,7 +100,9 @@ struct ServerStreamRulesTests {
     #expect(head.timeout?.duration == duration)
   }
 
-  @Test("An unsupported grpc-encoding is UNIMPLEMENTED, names the supported ones and lists them in grpc-accept-encoding")
+  @Test(
+    "An unsupported grpc-encoding is UNIMPLEMENTED, names the supported ones and lists them in grpc-accept-encoding"
+  )
   func unsupportedEncoding() {
     guard case .failure(let rejection) = Self.parse([("grpc-encoding", "snappy")]),
       case .status(let error) = rejection
@@ -96,7 +111,9 @@ struct ServerStreamRulesTests {
       return
     }
     #expect(error.code == .unimplemented)
-    #expect(error.message == "grpc-encoding 'snappy' is not supported; supported: gzip, deflate, identity")
+    #expect(
+      error.message == "grpc-encoding 'snappy' is not supported; supported: gzip, deflate, identity"
+    )
     let headers = rejection.responseHeaders(acceptEncoding: "gzip,deflate,identity")
     #expect(headers.value(":status") == "200")
     #expect(headers.value("content-type") == "application/grpc")
@@ -150,12 +167,14 @@ struct ServerStreamRulesTests {
 
   /// Runs `inputs` through a machine, delivering to `sink` until the call is over.
   static func run(_ inputs: [Input], sink: RecordingSink = RecordingSink()) -> [Output] {
-    var machine = ServerStreamStateMachine(maximumReceiveMessageSize: 1024, requestEncoding: .identity)
+    var machine = ServerStreamStateMachine(
+      maximumReceiveMessageSize: 1024, requestEncoding: .identity)
     var open = true
     return inputs.map { input in
       switch input {
       case .data(let bytes):
-        let action = machine.receiveData(ByteBuffer(bytes: bytes), into: open ? sink : nil, flowControl: NoFlowControl())
+        let action = machine.receiveData(
+          ByteBuffer(bytes: bytes), into: open ? sink : nil, flowControl: NoFlowControl())
         if case .fail = action { open = false }
         return .data(action)
       case .endOfStream:
@@ -175,7 +194,10 @@ struct ServerStreamRulesTests {
   static let cancelled = RPCError(code: .cancelled, message: "the client cancelled the call")
 
   static let sequences: [(String, [Input], [Output])] = [
-    ("a status without messages is trailers-only", [.finish], [.finish(.sendTrailersOnly(credit: 0))]),
+    (
+      "a status without messages is trailers-only", [.finish],
+      [.finish(.sendTrailersOnly(credit: 0))]
+    ),
     (
       "headers go once, before the first message; the status is trailers",
       [.send(8), .send(8), .finish],
@@ -184,7 +206,10 @@ struct ServerStreamRulesTests {
     (
       "nothing is sent after the status",
       [.send(8), .finish, .send(8), .finish],
-      [.send(.sendHeadersAndMessage), .finish(.sendTrailers(credit: 0)), .send(.drop), .finish(.none)]
+      [
+        .send(.sendHeadersAndMessage), .finish(.sendTrailers(credit: 0)), .send(.drop),
+        .finish(.none),
+      ]
     ),
     (
       "a request message, then END_STREAM, reaches the handler",
@@ -195,10 +220,16 @@ struct ServerStreamRulesTests {
       [.data(Array(message.dropLast())), .endOfStream],
       [
         .data(.credit(7)),
-        .end(.fail(RPCError(code: .internal, message: "the request stream ended in the middle of a message"))),
+        .end(
+          .fail(
+            RPCError(
+              code: .internal, message: "the request stream ended in the middle of a message"))),
       ]
     ),
-    ("a second END_STREAM does nothing", [.endOfStream, .endOfStream], [.end(.endRequestStream), .end(.none)]),
+    (
+      "a second END_STREAM does nothing", [.endOfStream, .endOfStream],
+      [.end(.endRequestStream), .end(.none)]
+    ),
     (
       "END_STREAM after the status does nothing",
       [.finish, .endOfStream], [.finish(.sendTrailersOnly(credit: 0)), .end(.none)]
@@ -210,12 +241,22 @@ struct ServerStreamRulesTests {
     (
       "a message over the limit ends the call before it is buffered",
       [.data([0, 0, 0, 4, 1])],
-      [.data(.fail(RPCError(code: .resourceExhausted, message: "message is 1025 bytes; limit 1024"), credit: 5))]
+      [
+        .data(
+          .fail(
+            RPCError(code: .resourceExhausted, message: "message is 1025 bytes; limit 1024"),
+            credit: 5))
+      ]
     ),
     (
       "an invalid flag byte is INTERNAL",
       [.data([2, 0, 0, 0, 1, 7])],
-      [.data(.fail(RPCError(code: .internal, message: "message prefix has invalid flag byte 2"), credit: 6))]
+      [
+        .data(
+          .fail(
+            RPCError(code: .internal, message: "message prefix has invalid flag byte 2"), credit: 6)
+        )
+      ]
     ),
     (
       "the compressed flag without grpc-encoding is INTERNAL",
@@ -223,18 +264,25 @@ struct ServerStreamRulesTests {
       [
         .data(
           .fail(
-            RPCError(code: .internal, message: "message has the compressed flag set but the stream has no grpc-encoding"),
+            RPCError(
+              code: .internal,
+              message: "message has the compressed flag set but the stream has no grpc-encoding"),
             credit: 6))
       ]
     ),
     (
       "RST_STREAM CANCEL before the status cancels the call",
-      [.send(8), .closed(.cancel)], [.send(.sendHeadersAndMessage), .closed(.cancelCall(cancelled))]
+      [.send(8), .closed(.cancel)],
+      [.send(.sendHeadersAndMessage), .closed(.cancelCall(cancelled))]
     ),
     (
       "another reset names its HTTP/2 error",
       [.closed(.internalError)],
-      [.closed(.cancelCall(RPCError(code: .cancelled, message: "the client reset the stream (INTERNAL_ERROR)")))]
+      [
+        .closed(
+          .cancelCall(
+            RPCError(code: .cancelled, message: "the client reset the stream (INTERNAL_ERROR)")))
+      ]
     ),
     (
       "a close after the status is the normal end",
@@ -242,7 +290,8 @@ struct ServerStreamRulesTests {
     ),
     (
       "a close ends the call: a later status or message sends nothing",
-      [.closed(.cancel), .finish, .send(8)], [.closed(.cancelCall(cancelled)), .finish(.none), .send(.drop)]
+      [.closed(.cancel), .finish, .send(8)],
+      [.closed(.cancelCall(cancelled)), .finish(.none), .send(.drop)]
     ),
   ]
 
@@ -251,32 +300,42 @@ struct ServerStreamRulesTests {
     #expect(Self.run(inputs) == expected, "\(name)")
   }
 
-  @Test("A sink that is behind withholds credit until the reader catches up; the status releases it")
+  @Test(
+    "A sink that is behind withholds credit until the reader catches up; the status releases it")
   func withheldCredit() {
-    var machine = ServerStreamStateMachine(maximumReceiveMessageSize: 1024, requestEncoding: .identity)
+    var machine = ServerStreamStateMachine(
+      maximumReceiveMessageSize: 1024, requestEncoding: .identity)
     let sink = RecordingSink(behind: true)
-    #expect(machine.receiveData(framed([1]), into: sink, flowControl: NoFlowControl()) == .credit(6))
-    #expect(machine.receiveData(framed([2, 2]), into: sink, flowControl: NoFlowControl()) == .credit(0))
-    #expect(machine.receiveData(framed([3]), into: sink, flowControl: NoFlowControl()) == .credit(0))
+    #expect(
+      machine.receiveData(framed([1]), into: sink, flowControl: NoFlowControl()) == .credit(6))
+    #expect(
+      machine.receiveData(framed([2, 2]), into: sink, flowControl: NoFlowControl()) == .credit(0))
+    #expect(
+      machine.receiveData(framed([3]), into: sink, flowControl: NoFlowControl()) == .credit(0))
     #expect(machine.resumeInbound() == 13)
     #expect(machine.resumeInbound() == 0)
     // Caught up: the next chunk is credited, and its message finds the reader behind again.
-    #expect(machine.receiveData(framed([4]), into: sink, flowControl: NoFlowControl()) == .credit(6))
-    #expect(machine.receiveData(framed([5]), into: sink, flowControl: NoFlowControl()) == .credit(0))
+    #expect(
+      machine.receiveData(framed([4]), into: sink, flowControl: NoFlowControl()) == .credit(6))
+    #expect(
+      machine.receiveData(framed([5]), into: sink, flowControl: NoFlowControl()) == .credit(0))
     #expect(machine.finish() == .sendTrailersOnly(credit: 6))
     #expect(sink.messages == [[1], [2, 2], [3], [4], [5]])
   }
 
   @Test("Messages split across DATA frames are reassembled, and several in one frame are split")
   func reassembly() {
-    var machine = ServerStreamStateMachine(maximumReceiveMessageSize: 1024, requestEncoding: .identity)
+    var machine = ServerStreamStateMachine(
+      maximumReceiveMessageSize: 1024, requestEncoding: .identity)
     let sink = RecordingSink()
     var bytes = framed([1, 2, 3])
     bytes.writeImmutableBuffer(framed([4]))
     bytes.writeImmutableBuffer(framed([5, 6]))
     let all = Array(bytes.readableBytesView)
     for chunk in [all[0..<2], all[2..<9], all[9...]] {
-      #expect(machine.receiveData(ByteBuffer(bytes: chunk), into: sink, flowControl: NoFlowControl()) == .credit(chunk.count))
+      #expect(
+        machine.receiveData(ByteBuffer(bytes: chunk), into: sink, flowControl: NoFlowControl())
+          == .credit(chunk.count))
     }
     #expect(sink.messages == [[1, 2, 3], [4], [5, 6]])
     #expect(machine.receiveEndOfStream() == .endRequestStream)
@@ -284,14 +343,18 @@ struct ServerStreamRulesTests {
 
   @Test("A message the handler cannot decode ends the call with the sink's error")
   func undecodable() {
-    var machine = ServerStreamStateMachine(maximumReceiveMessageSize: 1024, requestEncoding: .identity)
-    let action = machine.receiveData(framed([0xFF]), into: RecordingSink(refuse: true), flowControl: NoFlowControl())
-    #expect(action == .fail(RPCError(code: .internal, message: "the message does not decode"), credit: 6))
+    var machine = ServerStreamStateMachine(
+      maximumReceiveMessageSize: 1024, requestEncoding: .identity)
+    let action = machine.receiveData(
+      framed([0xFF]), into: RecordingSink(refuse: true), flowControl: NoFlowControl())
+    #expect(
+      action == .fail(RPCError(code: .internal, message: "the message does not decode"), credit: 6))
   }
 
   @Test("Sent bytes are counted for the writers' watermarks")
   func enqueuedBytes() {
-    var machine = ServerStreamStateMachine(maximumReceiveMessageSize: 1024, requestEncoding: .identity)
+    var machine = ServerStreamStateMachine(
+      maximumReceiveMessageSize: 1024, requestEncoding: .identity)
     _ = machine.sendMessage(size: 100)
     _ = machine.sendMessage(size: 28)
     #expect(machine.enqueuedBytes == 128)

@@ -24,7 +24,9 @@ final class RecordingSink: InboundMessageSink {
 
   var messages: [[UInt8]] { self.state.withLock { $0.messages } }
 
-  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl) throws(RPCError) -> Bool {
+  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl)
+    throws(RPCError) -> Bool
+  {
     try self.receive(message, compressed: false, flowControl: flowControl)
   }
 

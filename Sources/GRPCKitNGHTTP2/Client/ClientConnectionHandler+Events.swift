@@ -17,7 +17,8 @@ extension ClientConnectionHandler {
     case .data(let streamID, let bytes):
       self.receiveData(streamID: streamID, bytes)
     case .endOfStream(let streamID):
-      guard let key = self.keys[streamID], let action = self.streams[key]?.machine.receiveEndOfStream()
+      guard let key = self.keys[streamID],
+        let action = self.streams[key]?.machine.receiveEndOfStream()
       else { return }
       self.perform(action, key: key)
     case .streamClosed(let streamID, let errorCode):

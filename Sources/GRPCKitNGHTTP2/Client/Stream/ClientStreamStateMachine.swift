@@ -101,7 +101,10 @@ struct ClientStreamStateMachine {
       // unless it sent headers twice.
       return self.receiveTrailers(fields)
     }
-    var httpStatus = 0, contentType: String?, grpcStatus: String?, grpcMessage = ""
+    var httpStatus = 0
+    var contentType: String?
+    var grpcStatus: String?
+    var grpcMessage = ""
     var encoding: String?
     for field in fields {
       switch field.name {
@@ -154,7 +157,8 @@ struct ClientStreamStateMachine {
         return self.fail(
           RPCError(
             code: .internal,
-            message: "response grpc-encoding '\(encoding)' is not one this client accepts (\(accepted))"
+            message:
+              "response grpc-encoding '\(encoding)' is not one this client accepts (\(accepted))"
           ),
           reset: true)
       }
@@ -167,7 +171,8 @@ struct ClientStreamStateMachine {
   /// The trailers that end a response with messages.
   mutating func receiveTrailers(_ fields: [HTTP2HeaderField]) -> HeadersAction {
     guard self.phase != .finished else { return .none }
-    var grpcStatus: String?, grpcMessage = ""
+    var grpcStatus: String?
+    var grpcMessage = ""
     for field in fields {
       if field.name == "grpc-status" { grpcStatus = field.value }
       if field.name == "grpc-message" { grpcMessage = StatusMessageEncoding.decode(field.value) }

@@ -46,8 +46,12 @@ struct ServerRequestHead {
     enabledCompression: [CompressionAlgorithm],
     responseCompression: NGHTTP2ServerConfiguration.ResponseCompression
   ) -> Result<ServerRequestHead, Rejection> {
-    var method = "", path = "", contentType: String?, timeout: String?
-    var encoding: String?, acceptEncoding: String?
+    var method = ""
+    var path = ""
+    var contentType: String?
+    var timeout: String?
+    var encoding: String?
+    var acceptEncoding: String?
     for field in fields {
       switch field.name {
       case ":method": method = field.value

@@ -25,7 +25,9 @@ final class CallSink: InboundMessageSink, @unchecked Sendable {
   var messages = 0
   var ended = false
 
-  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl) throws(RPCError) -> Bool {
+  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl)
+    throws(RPCError) -> Bool
+  {
     precondition(!self.ended, "a message after the call's outcome")
     self.messages += 1
     // Report the reader behind every other message, so withheld credit is exercised.
@@ -66,11 +68,14 @@ final class Connection {
       let streamID = try self.session.submitRequest(headers: headers)
       self.calls[streamID] = Call(
         machine: ClientStreamStateMachine(
-          maximumReceiveMessageSize: maximumMessageSize, enabledCompression: [.gzip, .deflate, .identity]))
+          maximumReceiveMessageSize: maximumMessageSize,
+          enabledCompression: [.gzip, .deflate, .identity]))
       self.session.endStream(streamID: streamID, trailers: nil)
     }
     var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) { self.handle(event) }
+    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
+      self.handle(event)
+    }
   }
 
   func feed(_ bytes: ByteBuffer) -> Bool {
@@ -82,7 +87,9 @@ final class Connection {
     }
     for event in events { self.handle(event) }
     var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) { self.handle(event) }
+    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
+      self.handle(event)
+    }
     return true
   }
 
@@ -103,7 +110,9 @@ final class Connection {
       }
       let sink = self.calls[streamID]!.sink
       self.calls[streamID]!.received += bytes.readableBytes
-      switch self.calls[streamID]!.machine.receiveData(bytes, into: sink, flowControl: NoFlowControl()) {
+      switch self.calls[streamID]!.machine.receiveData(
+        bytes, into: sink, flowControl: NoFlowControl())
+      {
       case .credit(let credit):
         self.credit(streamID, credit)
       case .fail(_, let credit):
@@ -132,7 +141,9 @@ final class Connection {
       }
       self.calls[streamID] = nil
     case .goAway(_, let errorCode, let debugData):
-      if errorCode != .noError { self.goAwayError = "GOAWAY with HTTP/2 error \(errorCode) (\(debugData))" }
+      if errorCode != .noError {
+        self.goAwayError = "GOAWAY with HTTP/2 error \(errorCode) (\(debugData))"
+      }
     case .ping, .headerListTooLarge, .streamRefused:
       break
     }
@@ -156,7 +167,8 @@ final class Connection {
   func ended(_ streamID: Int32) {
     let call = self.calls[streamID]!
     precondition(!call.sink.ended, "stream \(streamID) got a second outcome")
-    precondition(call.machine.isFinished, "stream \(streamID) has an outcome but its machine is open")
+    precondition(
+      call.machine.isFinished, "stream \(streamID) has an outcome but its machine is open")
     call.sink.ended = true
   }
 

@@ -28,10 +28,13 @@ final class EchoSink: InboundMessageSink, @unchecked Sendable {
   var messages: [[UInt8]] = []
   var totalBytes = 0
 
-  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl) throws(RPCError) -> Bool {
+  func receive(_ message: UnsafeRawBufferPointer, flowControl: any InboundFlowControl)
+    throws(RPCError) -> Bool
+  {
     self.totalBytes += message.count
     guard self.totalBytes <= maximumMessageSize else {
-      throw RPCError(code: .resourceExhausted, message: "the echo keeps at most \(maximumMessageSize) bytes")
+      throw RPCError(
+        code: .resourceExhausted, message: "the echo keeps at most \(maximumMessageSize) bytes")
     }
     self.messages.append(Array(message))
     // Report the reader behind every third message, so withheld credit is exercised.
@@ -74,7 +77,9 @@ final class Connection {
     }
     for event in events { self.handle(event) }
     var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) { self.handle(event) }
+    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
+      self.handle(event)
+    }
     return true
   }
 
@@ -93,7 +98,9 @@ final class Connection {
       }
       let sink = self.streams[streamID]!.sink
       self.streams[streamID]!.received += bytes.readableBytes
-      switch self.streams[streamID]!.machine.receiveData(bytes, into: sink, flowControl: NoFlowControl()) {
+      switch self.streams[streamID]!.machine.receiveData(
+        bytes, into: sink, flowControl: NoFlowControl())
+      {
       case .credit(let credit):
         self.credit(streamID, credit)
       case .fail(let error, let credit):
@@ -115,9 +122,12 @@ final class Connection {
       _ = stream.machine.streamClosed(errorCode: errorCode)
     case .headerListTooLarge(let streamID, let size):
       if self.streams[streamID] != nil {
-        self.finish(streamID, Status(code: .resourceExhausted, message: "header list \(size) bytes"))
+        self.finish(
+          streamID, Status(code: .resourceExhausted, message: "header list \(size) bytes"))
       } else {
-        self.reject(streamID, .status(RPCError(code: .resourceExhausted, message: "header list \(size) bytes")))
+        self.reject(
+          streamID,
+          .status(RPCError(code: .resourceExhausted, message: "header list \(size) bytes")))
       }
     case .streamRefused, .goAway, .ping:
       break
@@ -126,17 +136,21 @@ final class Connection {
 
   func start(_ streamID: Int32, _ fields: [HTTP2HeaderField]) {
     guard self.streams[streamID] == nil else { return }
-    switch ServerRequestHead.parse(fields, enabledCompression: enabledCompression, responseCompression: .matchRequest) {
+    switch ServerRequestHead.parse(
+      fields, enabledCompression: enabledCompression, responseCompression: .matchRequest)
+    {
     case .failure(let rejection):
       self.reject(streamID, rejection)
     case .success(let head):
       guard head.path == echoPath else {
-        self.reject(streamID, .status(RPCError(code: .unimplemented, message: "unknown method \(head.path)")))
+        self.reject(
+          streamID, .status(RPCError(code: .unimplemented, message: "unknown method \(head.path)")))
         return
       }
       self.streams[streamID] = Stream(
         machine: ServerStreamStateMachine(
-          maximumReceiveMessageSize: maximumMessageSize, requestEncoding: head.compression.requestEncoding),
+          maximumReceiveMessageSize: maximumMessageSize,
+          requestEncoding: head.compression.requestEncoding),
         sink: EchoSink())
     }
   }
@@ -161,13 +175,18 @@ final class Connection {
     buffer.writeInteger(UInt8(0))
     buffer.writeInteger(UInt32(message.count))
     buffer.writeBytes(message)
-    guard let action = self.streams[streamID]?.machine.sendMessage(size: buffer.readableBytes) else { return }
+    guard let action = self.streams[streamID]?.machine.sendMessage(size: buffer.readableBytes)
+    else { return }
     switch action {
     case .drop:
       return
     case .sendHeadersAndMessage:
-      let headers = ServerResponseHeaders.headers(encoding: .identity, acceptEncoding: acceptEncoding, metadata: [:])
-      guard (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: false)) != nil else {
+      let headers = ServerResponseHeaders.headers(
+        encoding: .identity, acceptEncoding: acceptEncoding, metadata: [:])
+      guard
+        (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: false))
+          != nil
+      else {
         self.session.resetStream(streamID: streamID, errorCode: .internalError)
         self.finish(streamID, Status(code: .internal, message: "headers failed"))
         return
@@ -184,11 +203,15 @@ final class Connection {
     case .none:
       return
     case .sendTrailers(let credit):
-      self.session.endStream(streamID: streamID, trailers: ServerResponseHeaders.trailers(status: status, trailers: [:]))
+      self.session.endStream(
+        streamID: streamID, trailers: ServerResponseHeaders.trailers(status: status, trailers: [:]))
       self.credit(streamID, credit)
     case .sendTrailersOnly(let credit):
-      let headers = ServerResponseHeaders.trailersOnly(acceptEncoding: acceptEncoding, status: status)
-      if (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: true)) == nil {
+      let headers = ServerResponseHeaders.trailersOnly(
+        acceptEncoding: acceptEncoding, status: status)
+      if (try? self.session.submitResponse(streamID: streamID, headers: headers, endStream: true))
+        == nil
+      {
         self.session.resetStream(streamID: streamID, errorCode: .internalError)
       }
       self.credit(streamID, credit)
@@ -196,8 +219,10 @@ final class Connection {
     var stream = self.streams[streamID]!
     precondition(
       stream.credited == stream.received,
-      "stream \(streamID): \(stream.received) DATA bytes received, \(stream.credited) credited after its status")
-    precondition(stream.machine.sendMessage(size: 1) == .drop, "stream \(streamID) sends after its status")
+      "stream \(streamID): \(stream.received) DATA bytes received, \(stream.credited) credited after its status"
+    )
+    precondition(
+      stream.machine.sendMessage(size: 1) == .drop, "stream \(streamID) sends after its status")
   }
 
   func reject(_ streamID: Int32, _ rejection: ServerRequestHead.Rejection) {
