@@ -46,6 +46,16 @@ enum LedgerFailure: Sendable, Equatable, CustomStringConvertible {
   /// An id that is not `EPOCH-SEQ`.
   case unreadableID(room: String, reader: String, id: String, key: MessageKey)
 
+  /// The reader it concerns.
+  var reader: String {
+    switch self {
+    case .missing(_, let reader, _, _, _), .duplicate(_, let reader, _, _), .outOfOrder(_, let reader, _, _, _),
+      .gap(_, let reader, _, _), .foreign(_, let reader, _, _), .storedTwice(_, let reader, _, _),
+      .unreadableID(_, let reader, _, _):
+      reader
+    }
+  }
+
   /// The kind, for counts.
   var kind: String {
     switch self {

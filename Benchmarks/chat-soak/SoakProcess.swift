@@ -2,36 +2,56 @@ import Foundation
 import Glibc
 
 /// A child process whose standard output and error go to a log file.
-final class SoakProcess: @unchecked Sendable {
-  // @unchecked: `process` is only touched by the soak's main task (start, signal, wait).
+///
+/// Spawned with `posix_spawn`, every signal unblocked and at its default: started with
+/// Foundation's `Process`, neither Redis nor the proxy reacted to SIGTERM or SIGUSR1 from the
+/// soak (SIGKILL worked), so the faults did not happen.
+final class SoakProcess: Sendable {
   let name: String
   let logPath: String
-  private let process: Process
+  let pid: Int32
+  /// Set once the process was reaped.
+  private let exited = LockedValue(false)
 
   /// Starts `executable` with `arguments`, writing its output to `logPath` (truncated).
   init(name: String, executable: String, arguments: [String], logPath: String) throws {
     self.name = name
     self.logPath = logPath
-    guard FileManager.default.createFile(atPath: logPath, contents: nil),
-      let log = FileHandle(forWritingAtPath: logPath)
-    else { throw SoakError("cannot create \(logPath)") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = log
-    process.standardError = log
-    process.standardInput = FileHandle.nullDevice
-    do {
-      try process.run()
-    } catch {
-      throw SoakError("cannot start \(name) (\(executable)): \(error)")
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    guard result == 0 else {
+      throw SoakError("cannot start \(name) (\(executable)): \(String(cString: strerror(result)))")
     }
-    try? log.close()
-    self.process = process
+    self.pid = pid
   }
 
-  var pid: Int32 { self.process.processIdentifier }
-  var isRunning: Bool { self.process.isRunning }
+  /// True until the process exited (and was reaped here).
+  var isRunning: Bool {
+    if self.exited.value { return false }
+    var status: Int32 = 0
+    let result = waitpid(self.pid, &status, WNOHANG)
+    guard result == self.pid || result < 0 else { return true }
+    self.exited.update { $0 = true }
+    return false
+  }
 
   /// Sends `signal` to the process.
   func signal(_ signal: Int32) {
@@ -42,9 +62,9 @@ final class SoakProcess: @unchecked Sendable {
   /// then SIGKILLs it. Returns true if it exited by itself.
   @discardableResult
   func waitForExit(upTo limit: Double) async -> Bool {
-    if await MonotonicClock.wait(upTo: limit, until: { !self.process.isRunning }) { return true }
+    if await MonotonicClock.wait(upTo: limit, until: { !self.isRunning }) { return true }
     self.signal(SIGKILL)
-    _ = await MonotonicClock.wait(upTo: 10, until: { !self.process.isRunning })
+    _ = await MonotonicClock.wait(upTo: 10, until: { !self.isRunning })
     return false
   }
 
@@ -53,7 +73,7 @@ final class SoakProcess: @unchecked Sendable {
     var port: Int?
     let found = await MonotonicClock.wait(upTo: limit) {
       port = Self.firstPort(in: self.logPath)
-      return port != nil || !self.process.isRunning
+      return port != nil || !self.isRunning
     }
     guard found, let port else {
       let log = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""

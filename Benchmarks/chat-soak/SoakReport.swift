@@ -77,9 +77,19 @@ struct SoakReport {
       for failure in verdict.failures { kinds[failure.kind, default: 0] += 1 }
       lines.append(
         "Ledger failures: " + kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-          + ". The first \(min(20, verdict.failures.count)):")
+          + ". Per reader, the count and the first:")
       lines.append("")
-      lines.append(contentsOf: verdict.failures.prefix(20).map { "- \($0)" })
+      var readers: [String] = []
+      var byReader: [String: (count: Int, first: LedgerFailure)] = [:]
+      for failure in verdict.failures {
+        if let entry = byReader[failure.reader] {
+          byReader[failure.reader] = (entry.count + 1, entry.first)
+        } else {
+          readers.append(failure.reader)
+          byReader[failure.reader] = (1, failure)
+        }
+      }
+      lines.append(contentsOf: readers.map { "- \($0): \(byReader[$0]!.count); first \(byReader[$0]!.first)" })
     }
     return lines.joined(separator: "\n") + "\n"
   }
