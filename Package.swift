@@ -334,6 +334,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "chat-soak",
+      dependencies: [
+        "ChatClient",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/chat-soak",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "grpc-call-benchmark",
       dependencies: [
         "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
@@ -481,6 +490,11 @@ let package = Package(
     .testTarget(
       name: "ChatScaleTests",
       dependencies: ["chat-scale"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ChatSoakTests",
+      dependencies: ["chat-soak"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

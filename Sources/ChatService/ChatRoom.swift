@@ -86,7 +86,7 @@ package final class ChatRoom: Sendable {
   }
 
   private static func replay(_ records: ArraySlice<RoomRecord>, to member: RoomMember) {
-    for record in records where !member.enqueue(record, size: record.message.encodedSize()) { return }
+    member.enqueueReplay(records)
   }
 
   private static func outOfRange(_ id: RoomEventID, room: String, state: State) -> RPCError {

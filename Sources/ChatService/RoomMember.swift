@@ -32,6 +32,11 @@ package final class RoomMember: Sendable {
     var outcomeWaiter: UnsafeContinuation<Result<Void, RPCError>, Never>?
     /// When the last item was queued (heartbeat bookkeeping; RoomEvents subscribers only).
     var lastQueued: ContinuousClock.Instant?
+    /// The replay queued at join, until the batch holding it has been written: it does not
+    /// count against the bound (see ``enqueueReplay(_:)``).
+    var replayCount = 0
+    var replayBytes = 0
+    var replayInBatch = false
   }
 
   /// Continuations taken out of the state, resumed after the lock is released.
@@ -62,6 +67,31 @@ package final class RoomMember: Sendable {
 
   // MARK: Room side
 
+  /// Queues the retained records a joining member asked for (its replay); called under the
+  /// room's lock, before the member is in the room.
+  ///
+  /// A replay is at most the room's history, whose messages the room holds anyway (queued
+  /// records share their storage), so it does not count against the slow-consumer bound; what is
+  /// queued after it does. Counted, a subscriber ended as a slow consumer could never resume: its
+  /// replay is at least the backlog that ended it, so every resume would end at once, until its
+  /// id left the history and it had lost messages.
+  package func enqueueReplay(_ records: ArraySlice<RoomRecord>) {
+    let writer = self.state.withLock { state -> UnsafeContinuation<Void, Never>? in
+      guard case .open = state.phase, !records.isEmpty else { return nil }
+      for record in records {
+        let size = record.message.encodedSize()
+        state.queue.append(.record(record))
+        state.queuedBytes += size
+        state.replayCount += 1
+        state.replayBytes += size
+      }
+      if state.lastQueued != nil { state.lastQueued = .now }
+      defer { state.writer = nil }
+      return state.writer
+    }
+    writer?.resume()
+  }
+
   /// Queues a record for this member; called under the room's lock.
   ///
   /// - Returns: `false` if the member no longer takes messages: it has ended, or this message
@@ -75,8 +105,8 @@ package final class RoomMember: Sendable {
     var wakeups = Wakeups()
     let accepted = self.state.withLock { state -> Bool in
       guard case .open = state.phase else { return false }
-      let count = state.queue.count + state.batchCount + 1
-      let bytes = state.queuedBytes + state.batchBytes + size
+      let count = state.queue.count + state.batchCount + 1 - state.replayCount
+      let bytes = state.queuedBytes + state.batchBytes + size - state.replayBytes
       guard count <= self.maximumMessages, bytes <= self.maximumBytes else {
         let error = RPCError(
           code: .resourceExhausted,
@@ -178,12 +208,19 @@ package final class RoomMember: Sendable {
       let step = self.state.withLock { state -> Take in
         state.batchCount = 0
         state.batchBytes = 0
+        if state.replayInBatch {
+          // The batch just written held the whole replay: from now on everything counts.
+          state.replayInBatch = false
+          state.replayCount = 0
+          state.replayBytes = 0
+        }
         if case .ended = state.phase { return .finished }
         if !state.queue.isEmpty {
           swap(&state.queue, &batch)
           state.batchCount = batch.count
           state.batchBytes = state.queuedBytes
           state.queuedBytes = 0
+          state.replayInBatch = state.replayCount > 0
           return .batch
         }
         if case .draining = state.phase { return .finished }
