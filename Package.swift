@@ -2,10 +2,17 @@
 import Foundation
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
-  .swiftLanguageMode(.v6),
-  .enableUpcomingFeature("InternalImportsByDefault"),
-]
+// `scripts/sanitize.sh thread` sets GRPCKIT_SANITIZE=thread. Every target then sees GRPCKIT_TSAN:
+// GRPCLocking's Mutex becomes a pthread lock ThreadSanitizer can follow, and chat-server is built
+// without swift-otel, which does not compile with -sanitize=thread (swift-otel 1.6.0: "sending
+// 'logger' risks causing data races" in its batch processors), so --otlp-endpoint is refused.
+let threadSanitized = ProcessInfo.processInfo.environment["GRPCKIT_SANITIZE"] == "thread"
+
+let swiftSettings: [SwiftSetting] =
+  [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+  ] + (threadSanitized ? [.define("GRPCKIT_TSAN")] : [])
 
 let package = Package(
   name: "swift-grpc-nghttp2",
@@ -69,6 +76,13 @@ let package = Package(
       providers: [.apt(["libhiredis-dev"])]
     ),
 
+    // The lock for state shared across threads: Synchronization.Mutex, or with -DGRPCKIT_TSAN
+    // (scripts/sanitize.sh thread) a pthread mutex that ThreadSanitizer can follow.
+    .target(
+      name: "GRPCLocking",
+      swiftSettings: swiftSettings
+    ),
+
     // Protobuf: the runtime generated code uses, the generator, and the build-tool plugin.
     .target(
       name: "ProtobufRuntime",
@@ -111,7 +125,7 @@ let package = Package(
     .target(
       name: "GRPCKit",
       dependencies: [
-        "ProtobufRuntime",
+        "ProtobufRuntime", "GRPCLocking",
         "GRPCStatusDetails",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "DequeModule", package: "swift-collections"),
@@ -121,7 +135,7 @@ let package = Package(
     .target(
       name: "GRPCKitNGHTTP2",
       dependencies: [
-        "GRPCKit",
+        "GRPCKit", "GRPCLocking",
         "CNGHTTP2",
         "CZlib",
         .product(name: "NIOCore", package: "swift-nio"),
@@ -156,7 +170,7 @@ let package = Package(
     .target(
       name: "GRPCMetrics",
       dependencies: [
-        "GRPCKit",
+        "GRPCKit", "GRPCLocking",
         .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swiftSettings
@@ -166,7 +180,7 @@ let package = Package(
     .target(
       name: "GRPCKitTesting",
       dependencies: [
-        "GRPCKit",
+        "GRPCKit", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -176,7 +190,7 @@ let package = Package(
     .target(
       name: "GRPCTestSupport",
       dependencies: [
-        "GRPCKit", "GRPCKitNGHTTP2", "CZlib",
+        "GRPCKit", "GRPCKitNGHTTP2", "CZlib", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -198,7 +212,7 @@ let package = Package(
     .target(
       name: "ChatService",
       dependencies: [
-        "ChatAPI", "GRPCKit",
+        "ChatAPI", "GRPCKit", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
@@ -207,7 +221,7 @@ let package = Package(
     // Standard services: grpc.health.v1.Health and server reflection (v1 and v1alpha).
     .target(
       name: "HealthService",
-      dependencies: ["GRPCKit"],
+      dependencies: ["GRPCKit", "GRPCLocking"],
       swiftSettings: swiftSettings,
       plugins: ["ProtobufCodeGenPlugin"]
     ),
@@ -222,7 +236,7 @@ let package = Package(
     .target(
       name: "RedisClient",
       dependencies: [
-        "CHiredis",
+        "CHiredis", "GRPCLocking",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOTLS", package: "swift-nio"),
@@ -236,7 +250,7 @@ let package = Package(
     // The client SDK and the command-line client.
     .target(
       name: "ChatClient",
-      dependencies: ["ChatAPI", "GRPCKit", "GRPCKitNGHTTP2"],
+      dependencies: ["ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCLocking"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -252,7 +266,7 @@ let package = Package(
     .target(
       name: "ChatRoomsRedis",
       dependencies: [
-        "ChatService", "ChatAPI", "GRPCKit", "RedisClient",
+        "ChatService", "ChatAPI", "GRPCKit", "RedisClient", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -261,7 +275,7 @@ let package = Package(
     .executableTarget(
       name: "chat-server",
       dependencies: [
-        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService",
+        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "ReflectionService", "GRPCLocking",
         "GRPCMetrics", "GRPCTracing", "ProtobufRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -273,8 +287,7 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),
-        .product(name: "OTel", package: "swift-otel"),
-      ],
+      ] + (threadSanitized ? [] : [.product(name: "OTel", package: "swift-otel")]),
       swiftSettings: swiftSettings
     ),
 
@@ -325,7 +338,7 @@ let package = Package(
     .executableTarget(
       name: "chat-scale",
       dependencies: [
-        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2",
+        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCLocking",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -336,7 +349,7 @@ let package = Package(
     .executableTarget(
       name: "chat-soak",
       dependencies: [
-        "ChatClient",
+        "ChatClient", "GRPCLocking",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/chat-soak",
@@ -369,7 +382,7 @@ let package = Package(
     .testTarget(
       name: "GRPCKitTests",
       dependencies: [
-        "GRPCKit", "GRPCTestSupport",
+        "GRPCKit", "GRPCTestSupport", "GRPCLocking",
         .product(name: "InMemoryLogging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -377,7 +390,7 @@ let package = Package(
     .testTarget(
       name: "GRPCKitTestingTests",
       dependencies: [
-        "GRPCKitTesting", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "ChatService", "ChatAPI",
+        "GRPCKitTesting", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "ChatService", "ChatAPI", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -385,7 +398,7 @@ let package = Package(
     .testTarget(
       name: "GRPCKitNGHTTP2Tests",
       dependencies: [
-        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2",
+        "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "CNGHTTP2", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "InMemoryLogging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -407,7 +420,7 @@ let package = Package(
     .testTarget(
       name: "GRPCTracingTests",
       dependencies: [
-        "GRPCTracing", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        "GRPCTracing", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "GRPCLocking",
         .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
       ],
@@ -434,7 +447,7 @@ let package = Package(
     .testTarget(
       name: "ChatServiceTests",
       dependencies: [
-        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport",
+        "ChatService", "ChatRoomsRedis", "RedisClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCTestSupport", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -456,7 +469,7 @@ let package = Package(
     .testTarget(
       name: "RedisClientTests",
       dependencies: [
-        "RedisClient", "CHiredis", "GRPCTestSupport",
+        "RedisClient", "CHiredis", "GRPCTestSupport", "GRPCLocking",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -467,7 +480,7 @@ let package = Package(
     .testTarget(
       name: "ChatRoomsRedisTests",
       dependencies: [
-        "ChatClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "RedisClient", "GRPCTestSupport",
+        "ChatClient", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "HealthService", "RedisClient", "GRPCTestSupport", "GRPCLocking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -498,8 +511,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "GRPCLockingTests",
+      dependencies: ["GRPCLocking"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "ProtobufCodeGenTests",
-      dependencies: ["ProtobufCodeGen", "ProtobufRuntime"],
+      dependencies: ["ProtobufCodeGen", "ProtobufRuntime", "GRPCLocking"],
       exclude: ["Fixtures"],
       swiftSettings: swiftSettings
     ),
@@ -519,8 +537,8 @@ let package = Package(
 // build's plugin generated.
 if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
   let fuzzed: Set = [
-    "ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient", "GRPCKit", "GRPCKitNGHTTP2",
-    "CNGHTTP2", "CZlib",
+    "GRPCLocking", "ProtobufRuntime", "ProtobufCodeGen", "CHiredis", "RedisClient", "GRPCKit",
+    "GRPCKitNGHTTP2", "CNGHTTP2", "CZlib",
   ]
   package.products = []
   package.targets = package.targets.filter { fuzzed.contains($0.name) } + [

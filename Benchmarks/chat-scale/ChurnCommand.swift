@@ -2,10 +2,10 @@ import ArgumentParser
 import ChatAPI
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCLocking
 import Glibc
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// `chat-scale churn`: opens `--rate` connections per second for `--duration` seconds, each
 /// making one ChatStream call (send one message, half-close, read to the end: the echo, then

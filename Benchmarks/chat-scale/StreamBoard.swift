@@ -1,6 +1,6 @@
 import ChatAPI
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// What the open streams of the streams measurement report to the driver: each stream's
 /// writer once its call is open, how many messages it received and when the first came, and

@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// Fills a ``SoakLedger`` from the soak's tasks: sends, acknowledgements and every message each
 /// reader receives, under one lock.

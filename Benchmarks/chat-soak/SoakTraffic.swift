@@ -1,5 +1,5 @@
 import ChatClient
-import Synchronization
+import GRPCLocking
 
 /// The soak's users, each with its own `ChatClient` (so its own connection through one proxy),
 /// writing what they send and receive to the ``SoakRecorder``.

@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// Hands events from a subscription's task to its reader, holding at most `capacity`: the task
 /// waits while the reader is behind, so the call's flow control (and the server's slow-consumer

@@ -1,6 +1,7 @@
 import ChatAPI
 import GRPCKitNGHTTP2
-import Synchronization
+import GRPCLocking
+import struct Synchronization.Atomic
 
 /// A room's messages that survive reconnects: the events of
 /// ``ChatClient/subscribe(room:user:after:metadata:backoff:)``.

@@ -1,5 +1,5 @@
+import GRPCLocking
 import RedisClient
-import Synchronization
 
 /// The Lua scripts that keep a room in Redis, run with `EVALSHA` (loaded with `SCRIPT LOAD` on
 /// first use and again after `NOSCRIPT`, when Redis restarted). A script runs atomically, so a

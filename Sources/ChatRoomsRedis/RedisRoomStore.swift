@@ -1,9 +1,9 @@
 package import ChatAPI
 public import ChatService
 package import GRPCKit
+import GRPCLocking
 public import Logging
 public import RedisClient
-import Synchronization
 
 /// Rooms shared by every chat server on one Redis: the order, ids and retained history of each
 /// room live in Redis, and each server delivers every room's messages to its own members.

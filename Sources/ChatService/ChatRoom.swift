@@ -1,6 +1,6 @@
 package import ChatAPI
 package import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// One room on this server: its members, its retained history and the order of its messages.
 ///

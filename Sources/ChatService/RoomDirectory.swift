@@ -1,6 +1,6 @@
 package import ChatAPI
 package import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// The rooms of this server by name, and every open call, so that shutdown can reach them.
 ///

@@ -1,6 +1,6 @@
 import ChatAPI
 package import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// What a member's writer sends: a message of the room, or a heartbeat (RoomEvents only).
 package enum RoomMemberItem: Sendable {

@@ -1,5 +1,5 @@
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// One in-process call: the two message directions and the call's life, with the rules of the
 /// nghttp2 transport: who learns what when the call ends by status, cancellation, deadline or a

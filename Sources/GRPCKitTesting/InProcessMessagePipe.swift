@@ -1,5 +1,5 @@
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// One direction of an in-process call: messages from the writer's task to the reader's
 /// ``InboundMessageSink``, with the flow control of an HTTP/2 stream.

@@ -1,6 +1,6 @@
 public import GRPCKit
+import GRPCLocking
 public import Logging
-import Synchronization
 
 /// The server side of an ``InProcessTransport``: hands the calls its client makes to the
 /// ``ServerStreamHandler`` (a ``GRPCServer``) it listens with. No socket, no HTTP/2: a call is

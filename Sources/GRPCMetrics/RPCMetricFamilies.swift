@@ -1,6 +1,6 @@
 public import CoreMetrics
 public import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// The metrics of one side's calls (server or client), named and labelled as go-grpc-prometheus
 /// names them: `grpc_<side>_started_total`, `grpc_<side>_handled_total`,

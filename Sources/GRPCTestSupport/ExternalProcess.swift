@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
+import GRPCLocking
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -1,7 +1,7 @@
 import Foundation
+import GRPCLocking
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A `redis-server` that a test starts on a loopback port and stops, restarts or kills.
 ///

@@ -1,5 +1,5 @@
 public import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// The standard gRPC health service, `grpc.health.v1.Health`: the serving status of each
 /// service, by name, for load balancers, Kubernetes probes and `grpc_health_probe`.

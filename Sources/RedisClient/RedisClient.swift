@@ -1,7 +1,7 @@
+import GRPCLocking
 public import Logging
 public import NIOCore
 public import NIOPosix
-import Synchronization
 
 /// A Redis client: one pipelined command connection, and pub/sub subscribers of their own.
 ///

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Synchronization
+import GRPCLocking
 
 /// The Redis client's metrics, through swift-metrics, labelled by command name (Redis's own,
 /// a bounded set; never a key or an argument):

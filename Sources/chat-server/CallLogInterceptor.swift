@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import Logging
-import Synchronization
 
 /// Binds each call's trace context (``CallTrace``) for the log lines its handler writes (the
 /// server span's when calls are traced, else the request's trace headers), and,

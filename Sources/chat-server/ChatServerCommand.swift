@@ -96,9 +96,13 @@ struct ChatServerCommand: AsyncParsableCommand {
     }
 
     // Spans only with --otlp-endpoint: the tracer is bootstrapped before any call can start.
+    #if GRPCKIT_TSAN
+    let exporter: (any Service)? = nil  // no swift-otel; validate() refuses --otlp-endpoint
+    #else
     let exporter = try self.observability.otlpEndpoint.map { endpoint in
       try OTLPExport.bootstrap(endpoint: endpoint, logger: Logger(label: "otel"))
     }
+    #endif
     let chatServer = try self.makeChatServerService(
       output: output,
       logger: logger,
@@ -206,7 +210,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     // project, or tracing); with none of these, calls pass through no interceptor at all.
     if self.observability.accessLog || self.observability.project != nil || traced {
       var spanTrace: (@Sendable () -> CallTrace?)?
+      #if !GRPCKIT_TSAN
       if traced { spanTrace = { OTLPExport.currentTrace() } }
+      #endif
       interceptors.append(
         CallLogInterceptor(
           logger: Logger(label: "chat-server.access"),

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import GRPCLocking
 
 /// Standard output for JSON log lines: whole lines, unbuffered, one writer at a time.
 ///

@@ -1,3 +1,5 @@
+// Left out of ThreadSanitizer builds, which have no swift-otel (see Package.swift).
+#if !GRPCKIT_TSAN
 import Logging
 import OTel
 import ServiceLifecycle
@@ -48,3 +50,4 @@ enum OTLPExport {
 
   private static let metadataProvider = OTel.makeLoggingMetadataProvider()
 }
+#endif

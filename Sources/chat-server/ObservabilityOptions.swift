@@ -64,6 +64,12 @@ struct ObservabilityOptions: ParsableArguments {
           "--otlp-endpoint \(endpoint) is not an http:// or https:// URL with a host"
         )
       }
+      #if GRPCKIT_TSAN
+      throw ValidationError(
+        "--otlp-endpoint is not available in a ThreadSanitizer build (swift-otel does not compile"
+          + " with -sanitize=thread); use an ordinary build"
+      )
+      #endif
     }
     if let port = self.metricsPort, !(0 ... 65535).contains(port) {
       throw ValidationError("--metrics-port \(port) is not in 0...65535")

@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import HealthService
-import Synchronization
 
 /// The statuses a `grpc.health.v1.Health/Watch` of one service reported, in order, collected
 /// in the background until ``stop()``.

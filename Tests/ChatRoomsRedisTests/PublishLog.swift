@@ -1,6 +1,7 @@
 import ChatClient
 import GRPCKit
-import Synchronization
+import GRPCLocking
+import struct Synchronization.Atomic
 
 /// A publisher that keeps publishing `1`, `2`, ... into a room and records which publishes were
 /// acknowledged (with their ids) and which failed (with the error).

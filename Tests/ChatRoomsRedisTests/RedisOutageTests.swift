@@ -1,8 +1,8 @@
 import ChatClient
 import Foundation
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 import Testing
 
 extension RedisReplicaTests {

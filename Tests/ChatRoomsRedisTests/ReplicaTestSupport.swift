@@ -1,6 +1,6 @@
 import ChatClient
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// A message as a reader saw it: its id (none on ChatStream), sender and text.
 struct SeenMessage: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import ChatClient
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// A `chat.v1.RoomEvents/Subscribe` stream read in the background: the messages it received
 /// and how it ended, until ``stop()``.

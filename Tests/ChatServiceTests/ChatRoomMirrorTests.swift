@@ -1,6 +1,6 @@
 import ChatAPI
 import GRPCKit
-import Synchronization
+import GRPCLocking
 import Testing
 
 @testable import ChatService

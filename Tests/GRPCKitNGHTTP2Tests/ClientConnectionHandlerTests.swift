@@ -1,7 +1,7 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
 import NIOEmbedded
-import Synchronization
 import Testing
 
 @testable import GRPCKitNGHTTP2

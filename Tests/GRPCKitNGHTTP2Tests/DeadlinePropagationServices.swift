@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 
 /// What the two servers of a deadline propagation test saw.
 final class PropagationRecord: Sendable {

@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// Events in the order they happened, recorded from any task.
 final class EventLog: Sendable {

@@ -1,8 +1,8 @@
 import Foundation
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 import Testing
 
 /// Our server against an independent HTTP/2 peer: `raw_h2_client.py` (Python `h2`) sends

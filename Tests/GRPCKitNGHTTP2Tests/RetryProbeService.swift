@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 
 /// What a ``RetryProbeService`` saw: every attempt's `grpc-previous-rpc-attempts` (0 when the
 /// header is absent, as on a first attempt), when it arrived, the requests of client-streaming

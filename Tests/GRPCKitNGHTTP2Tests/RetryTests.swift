@@ -1,7 +1,7 @@
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 import Testing
 
 /// Calls to `port` through a client with the service config `json`.

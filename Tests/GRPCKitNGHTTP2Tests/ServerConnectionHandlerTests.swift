@@ -2,7 +2,7 @@ import GRPCKit
 import Logging
 import NIOCore
 import NIOEmbedded
-import Synchronization
+import GRPCLocking
 import Testing
 
 @testable import GRPCKitNGHTTP2

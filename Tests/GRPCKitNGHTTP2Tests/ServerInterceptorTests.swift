@@ -1,9 +1,9 @@
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCLocking
 import GRPCTestSupport
 import InMemoryLogging
 import Logging
-import Synchronization
 import Testing
 
 @Suite("Server interceptors over loopback")

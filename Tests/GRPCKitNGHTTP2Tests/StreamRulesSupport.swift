@@ -1,6 +1,6 @@
 import GRPCKit
 import NIOCore
-import Synchronization
+import GRPCLocking
 
 @testable import GRPCKitNGHTTP2
 

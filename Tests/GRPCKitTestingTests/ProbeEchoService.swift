@@ -1,6 +1,7 @@
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
+import struct Synchronization.Atomic
 
 /// What happened on the server side of a test, recorded as short strings.
 final class EventRecorder: Sendable {

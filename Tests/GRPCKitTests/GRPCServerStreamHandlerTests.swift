@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 import Testing
 
 @Suite("GRPCServer as a transport's stream handler, without sockets")

@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import Logging
-import Synchronization
 
 /// A transport that never listens: for a ``GRPCServer`` driven directly as a stream handler.
 struct IdleServerTransport: ServerTransport {

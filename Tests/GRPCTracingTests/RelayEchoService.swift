@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import GRPCTestSupport
-import Synchronization
 
 /// The outer server of a tracing test: `Get` asks the inner server's `Get` (through `inner`, a
 /// client with ``ClientTracingInterceptor``) and answers with its reply.

@@ -1,5 +1,5 @@
+import GRPCLocking
 import ProtobufCodeGen
-import Synchronization
 import Testing
 
 @Suite("CodeGen runner")

@@ -1,7 +1,7 @@
+import GRPCLocking
 import GRPCTestSupport
 import Logging
 import RedisClient
-import Synchronization
 import Testing
 
 /// A logger that drops everything.

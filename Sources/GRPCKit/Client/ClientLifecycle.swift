@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// Whether a ``GRPCClient`` takes calls, and how many are open: a graceful shutdown refuses
 /// new calls and closes the transport when the last open one ends.

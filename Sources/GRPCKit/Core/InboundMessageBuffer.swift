@@ -1,5 +1,5 @@
 import DequeModule
-import Synchronization
+import GRPCLocking
 
 /// The queue between a transport and the task that consumes one stream's messages.
 ///

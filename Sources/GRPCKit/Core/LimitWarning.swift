@@ -1,5 +1,5 @@
+import GRPCLocking
 package import Logging
-import Synchronization
 
 /// A warning logged when a server limit turns something away, at most once per `interval`, so a
 /// flood of rejections writes one line per interval (with how many it stands for), not one per

@@ -1,4 +1,5 @@
-import Synchronization
+import GRPCLocking
+import struct Synchronization.Atomic
 
 /// What a server handler knows about its call: the method, the peer, the deadline, the request
 /// metadata and whether the call was cancelled; and where it sets response headers and trailers.

@@ -1,7 +1,7 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// The connections of one client transport: a subchannel per address of the target, each
 /// connecting lazily (when a call needs it) and reconnecting with backoff; calls are spread

@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
-import Synchronization
 
 /// A call the client asks its connection's loop to start.
 struct ClientStreamRequest: Sendable {

@@ -1,5 +1,5 @@
 import GRPCKit
-import Synchronization
+import GRPCLocking
 
 /// Idle zlib compressors or decompressors, shared by all streams of the process.
 ///

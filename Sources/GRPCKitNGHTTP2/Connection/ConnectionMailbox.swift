@@ -1,5 +1,5 @@
+import GRPCLocking
 import NIOCore
-import Synchronization
 
 /// Carries work from handler tasks to the event loop that owns a connection's nghttp2 session.
 ///

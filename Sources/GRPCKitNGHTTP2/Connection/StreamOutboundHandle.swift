@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
-import Synchronization
 
 /// The task-facing side of one stream's outbound messages: frames messages into buffers, posts
 /// them to the connection's loop, and suspends the writer while too many bytes are unsent.

@@ -1,8 +1,9 @@
 public import GRPCKit
+import GRPCLocking
 public import Logging
 public import NIOCore
 public import NIOPosix
-import Synchronization
+import struct Synchronization.Atomic
 
 /// The HTTP/2 server transport: accepts TCP connections (h2c with prior knowledge, or TLS with
 /// ALPN `h2` when ``NGHTTP2ServerConfiguration/tls`` is set) and serves gRPC on each with nghttp2.

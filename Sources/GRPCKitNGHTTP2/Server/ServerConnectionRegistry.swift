@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
-import Synchronization
 
 /// The open connections of a server, so that shutdown can reach each on its own loop.
 final class ServerConnectionRegistry: Sendable {

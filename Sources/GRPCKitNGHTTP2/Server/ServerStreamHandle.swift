@@ -1,6 +1,6 @@
 import GRPCKit
+import GRPCLocking
 import NIOCore
-import Synchronization
 
 /// What a server call's task posts to its connection's loop.
 enum ServerStreamAction: Sendable {

@@ -1,7 +1,7 @@
 import GRPCKit
+import GRPCLocking
 import Logging
 import NIOSSL
-import Synchronization
 
 /// The server's current TLS context: new connections take it, reloads replace it.
 ///

@@ -1,5 +1,5 @@
 import DequeModule
-import Synchronization
+import GRPCLocking
 
 /// Lets one task at a time run a section that suspends (an attempt's request writes), in the
 /// order the tasks arrived.

@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// A client's retry throttling token bucket (gRFC A6): a failed attempt takes one token, an OK
 /// call returns `tokenRatio`; while the tokens are at or below half the bucket, calls are not

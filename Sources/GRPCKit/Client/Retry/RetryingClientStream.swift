@@ -1,4 +1,4 @@
-import Synchronization
+import GRPCLocking
 
 /// One call under a retry or hedging policy (gRFC A6), which ``GRPCClient`` uses in place of
 /// the transport's stream: the caller writes to it and reads the call's response buffer as
