@@ -75,7 +75,8 @@ func exchange(
   }
 }
 
-/// A one-shot signal from one task to one waiting task.
+/// A one-shot signal from one task to one waiting task. Firing again does nothing, and a waiting
+/// task that is cancelled stops waiting.
 struct Signal: Sendable {
   private let stream: AsyncStream<Void>
   private let continuation: AsyncStream<Void>.Continuation

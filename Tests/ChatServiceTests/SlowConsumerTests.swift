@@ -73,6 +73,12 @@ struct SlowConsumerTests {
     then done: Signal
   ) async throws -> Int {
     try await client.chatStream(options: joining("flood")) { writer, responses in
+      // Fired however the flood ends: the others wait on these signals, and a flood that failed
+      // (a deadline on a loaded machine) must fail the test, not leave them waiting forever.
+      defer {
+        joined.fire()
+        done.fire()
+      }
       var iterator = responses.makeAsyncIterator()
       try await writer.write(ChatMessage(user: "flooder", message: "join"))
       _ = try await iterator.nextMessage()
@@ -100,6 +106,7 @@ struct SlowConsumerTests {
   {
     await flooderJoined.wait()
     return try await client.chatStream(options: joining("flood")) { writer, responses in
+      defer { joined.fire() }  // however the observer ends, the slow member stops waiting for it
       var iterator = responses.makeAsyncIterator()
       try await writer.write(ChatMessage(user: "observer", message: "join"))
       _ = try await iterator.nextMessage()
