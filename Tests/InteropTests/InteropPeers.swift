@@ -86,31 +86,77 @@ enum InteropPeers {
     _ body: (Int) async throws -> Result
   ) async throws -> Result {
     let directory = try await Self.pythonDirectory()
-    let port = try await LoopbackPort.unused()
-    let arguments = Self.python + ["-m", "tests.interop.server", "--port=\(port)"]
-      + (security == .tls ? ["--use_tls=true"] : [])
-    return try await withExternalProcess(
-      try ExternalProcess(
-        executable: "/usr/bin/env", arguments: arguments,
-        environment: ["PYTHONDONTWRITEBYTECODE": "1"], workingDirectory: directory)
-    ) { server in
-      try await Self.waitUntilAccepting(port: port, server: server)
-      return try await body(port)
+    // The port is chosen before the server binds it, so another test's server can take it in
+    // between (the Python server then fails to bind, or runs without a port): that start is
+    // retried on another port, up to three times.
+    for attempt in 1...3 {
+      let port = try await LoopbackPort.unused()
+      let arguments = Self.python + ["-m", "tests.interop.server", "--port=\(port)"]
+        + (security == .tls ? ["--use_tls=true"] : [])
+      do {
+        return try await withExternalProcess(
+          try ExternalProcess(
+            executable: "/usr/bin/env", arguments: arguments,
+            environment: ["PYTHONDONTWRITEBYTECODE": "1"], workingDirectory: directory)
+        ) { server in
+          try await Self.waitUntilListening(port: port, server: server)
+          return try await body(port)
+        }
+      } catch is PortTaken where attempt < 3 {
+        continue
+      }
     }
+    throw InteropPeerError("unreachable: the last attempt returns or throws")
   }
 
-  /// Waits until something accepts TCP connections on `127.0.0.1:port` (the Python server
-  /// prints nothing when it is ready).
-  private static func waitUntilAccepting(port: Int, server: ExternalProcess) async throws {
+  /// The Python server could not have the port it was given: another process listens there.
+  private struct PortTaken: Error {}
+
+  /// Waits until the server process itself listens on `port` (the Python server prints nothing
+  /// when it is ready; a probe connection alone could reach another test's server on that port).
+  private static func waitUntilListening(port: Int, server: ExternalProcess) async throws {
     let deadline = ContinuousClock.now + .seconds(30)
+    var foreignSince: ContinuousClock.Instant?
     while ContinuousClock.now < deadline {
       if let status = server.exitStatus {
+        if Self.accepts(port: port) { throw PortTaken() }
         throw InteropPeerError("\(server.commandLine) ended with \(status): \(server.standardErrorText)")
       }
-      if Self.accepts(port: port) { return }
+      if Self.listens(pid: server.processIdentifier, port: port) { return }
+      if Self.accepts(port: port) {
+        // Someone else listens there; give the server a moment to fail or to share it, then
+        // start over on another port.
+        let since = foreignSince ?? ContinuousClock.now
+        foreignSince = since
+        if ContinuousClock.now - since > .seconds(3) { throw PortTaken() }
+      }
       try await Task.sleep(for: .milliseconds(50))
     }
-    throw InteropPeerError("\(server.commandLine) accepted no connection in 30 s: \(server.standardErrorText)")
+    throw InteropPeerError("\(server.commandLine) listened on no port in 30 s: \(server.standardErrorText)")
+  }
+
+  /// True when process `pid` holds a listening TCP socket on `port` (IPv4 or IPv6): the socket
+  /// inodes listening on the port in /proc/net/tcp{,6}, among the process's descriptors.
+  private static func listens(pid: Int32, port: Int) -> Bool {
+    let portHex = String(format: "%04X", port)
+    var inodes: Set<String> = []
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+      guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+      for line in text.split(separator: "\n").dropFirst() {
+        let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+        // local_address is ADDR:PORT in hex; state 0A is LISTEN; column 9 is the inode.
+        guard columns.count > 9, columns[1].hasSuffix(":" + portHex), columns[3] == "0A" else { continue }
+        inodes.insert(String(columns[9]))
+      }
+    }
+    guard !inodes.isEmpty,
+      let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+    else { return false }
+    return descriptors.contains { descriptor in
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)")
+      else { return false }
+      return target.hasPrefix("socket:[") && inodes.contains(String(target.dropFirst(8).dropLast()))
+    }
   }
 
   private static func accepts(port: Int) -> Bool {
