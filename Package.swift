@@ -335,10 +335,16 @@ let package = Package(
       path: "Benchmarks/chat-load",
       swiftSettings: swiftSettings
     ),
+    // The monotonic clock the scale and soak drivers time with.
+    .target(
+      name: "BenchmarkClock",
+      path: "Benchmarks/BenchmarkClock",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "chat-scale",
       dependencies: [
-        "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCLocking",
+        "BenchmarkClock", "ChatAPI", "GRPCKit", "GRPCKitNGHTTP2", "GRPCLocking",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -349,7 +355,7 @@ let package = Package(
     .executableTarget(
       name: "chat-soak",
       dependencies: [
-        "ChatClient", "GRPCLocking",
+        "BenchmarkClock", "ChatClient", "GRPCLocking",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/chat-soak",

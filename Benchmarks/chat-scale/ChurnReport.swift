@@ -1,3 +1,4 @@
+import BenchmarkClock
 /// The figures of one churn measurement, as markdown and as a JSON line.
 struct ChurnReport {
   /// One reading of the server's memory during or after the churn.

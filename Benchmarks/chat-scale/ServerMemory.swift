@@ -1,3 +1,4 @@
+import BenchmarkClock
 import Foundation
 
 /// The resident memory of another process, read from `/proc/PID/status`.

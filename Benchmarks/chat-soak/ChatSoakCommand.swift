@@ -1,3 +1,4 @@
+import BenchmarkClock
 import ArgumentParser
 import Foundation
 import Glibc

@@ -1,3 +1,4 @@
+import BenchmarkClock
 import GRPCLocking
 
 /// Fills a ``SoakLedger`` from the soak's tasks: sends, acknowledgements and every message each

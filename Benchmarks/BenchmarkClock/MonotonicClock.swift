@@ -1,26 +1,26 @@
 import Glibc
 
-/// Nanoseconds on `CLOCK_MONOTONIC`.
-enum MonotonicClock {
+/// Nanoseconds on `CLOCK_MONOTONIC`, for the benchmark drivers (`chat-scale`, `chat-soak`).
+package enum MonotonicClock {
   /// The current time in nanoseconds.
-  static func now() -> UInt64 {
+  package static func now() -> UInt64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
   }
 
   /// Seconds as nanoseconds.
-  static func nanoseconds(seconds: Double) -> UInt64 {
+  package static func nanoseconds(seconds: Double) -> UInt64 {
     UInt64((seconds * 1e9).rounded(.down))
   }
 
   /// Nanoseconds as seconds.
-  static func seconds(_ nanoseconds: UInt64) -> Double {
+  package static func seconds(_ nanoseconds: UInt64) -> Double {
     Double(nanoseconds) / 1e9
   }
 
   /// Polls `condition` every 5 ms until it holds (true) or `limit` seconds pass (false).
-  static func wait(upTo limit: Double, until condition: () -> Bool) async -> Bool {
+  package static func wait(upTo limit: Double, until condition: () -> Bool) async -> Bool {
     let deadline = self.now() + self.nanoseconds(seconds: limit)
     while !condition() {
       if self.now() >= deadline { return false }
