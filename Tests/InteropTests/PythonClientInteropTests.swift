@@ -18,5 +18,6 @@ struct PythonClientInteropTests {
       try await InteropPeers.runPythonClient(testCase, port: port, security)
     }
     #expect(run.status == .exited(0), "\(run)")
+    #expect(run.standardOutput.contains(InteropPeers.pythonCasePassed), "\(run)")
   }
 }
