@@ -114,6 +114,12 @@ struct ChatServerCommand: AsyncParsableCommand {
     // and the exporter flushes the last spans after both.
     if let exporter { services.append(.init(service: exporter, serviceName: "otlp")) }
     if let metricsServer { services.append(.init(service: metricsServer, serviceName: "metrics")) }
+    if self.lifecycle.trimMemoryAfter > 0 {
+      let trim = MemoryTrimService(
+        chat: chatServer.chat, minimumDrop: self.lifecycle.trimMemoryAfter, interval: .seconds(5),
+        logger: logger)
+      services.append(.init(service: trim, serviceName: "memory-trim"))
+    }
     services.append(
       .init(
         service: chatServer,

@@ -56,7 +56,16 @@ struct LifecycleOptions: ParsableArguments {
   )
   var maxOpenCalls: Int?
 
+  @Option(
+    help:
+      "Give freed heap memory back to the system (malloc_trim) once this many fewer calls are open than at their peak; 0 turns it off."
+  )
+  var trimMemoryAfter = 1000
+
   func validate() throws {
+    guard self.trimMemoryAfter >= 0 else {
+      throw ValidationError("--trim-memory-after \(self.trimMemoryAfter) is not a number of calls (0 or more)")
+    }
     for case (let flag, let value?) in [
       ("--max-connections", self.maxConnections), ("--max-open-calls", self.maxOpenCalls),
     ] where value < 1 {
