@@ -2,14 +2,19 @@ import ChatAPI
 import ChatService
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCTestSupport
 import Testing
+
+import struct Synchronization.Atomic
 
 @Suite("Slow consumers")
 struct SlowConsumerTests {
   /// Messages the flooder sends: far more than the slow member's HTTP/2 window, the server's
-  /// outbound watermark and its queue bound hold together (about 340 of these). The bound (256)
-  /// leaves the reading observer room to lag behind on a loaded machine.
+  /// outbound watermark and its queue bound hold together (about 340 of these). The bound is 256;
+  /// the flooder never gets more than ``observerLag`` ahead of the reading observer, whose reader
+  /// a loaded machine (a sanitizer run) can starve while the flooder's echoes keep coming.
   static let floodCount = 1500
+  static let observerLag = 100
   static let text = String(repeating: "x", count: 1000)
 
   @Test(
@@ -43,8 +48,11 @@ struct SlowConsumerTests {
     let flooderJoined = Signal()
     let observerJoined = Signal()
     let floodDone = Signal()
-    async let echoes = Self.flood(flooder, announcing: flooderJoined, then: floodDone)
-    async let observed = Self.observe(observer, after: flooderJoined, announcing: observerJoined)
+    let observerProgress = FloodProgress()
+    async let echoes = Self.flood(
+      flooder, announcing: flooderJoined, then: floodDone, pacedBy: observerProgress)
+    async let observed = Self.observe(
+      observer, after: flooderJoined, announcing: observerJoined, counting: observerProgress)
     let slowError: RPCError? = try await slow.chatStream(options: joining("flood")) {
       writer,
       responses in
@@ -66,11 +74,13 @@ struct SlowConsumerTests {
   }
 
   /// Joins first, waits until the observer's and the slow member's joins arrive, then sends
-  /// `floodCount` messages one at a time, each after the previous echo.
+  /// `floodCount` messages one at a time, each after the previous echo, staying within
+  /// ``observerLag`` of the observer's `progress` (for 30 s at most each time).
   private static func flood(
     _ client: ChatClient,
     announcing joined: Signal,
-    then done: Signal
+    then done: Signal,
+    pacedBy progress: FloodProgress
   ) async throws -> Int {
     try await client.chatStream(options: joining("flood")) { writer, responses in
       // Fired however the flood ends: the others wait on these signals, and a flood that failed
@@ -87,7 +97,11 @@ struct SlowConsumerTests {
       let slowJoin = try await iterator.nextMessage()
       #expect([observerJoin.user, slowJoin.user] == ["observer", "slow"])
       var echoes = 0
-      for _ in 0 ..< Self.floodCount {
+      for sent in 0 ..< Self.floodCount {
+        let patience = ContinuousClock.now + .seconds(30).slowed
+        while progress.observed.load(ordering: .relaxed) < sent - Self.observerLag, ContinuousClock.now < patience {
+          try await Task.sleep(for: .milliseconds(5))
+        }
         try await writer.write(ChatMessage(user: "flooder", message: Self.text))
         if try await iterator.nextMessage().message == Self.text { echoes += 1 }
       }
@@ -100,7 +114,8 @@ struct SlowConsumerTests {
   private static func observe(
     _ client: ChatClient,
     after flooderJoined: Signal,
-    announcing joined: Signal
+    announcing joined: Signal,
+    counting progress: FloodProgress
   )
     async throws -> Int
   {
@@ -113,9 +128,17 @@ struct SlowConsumerTests {
       joined.fire()
       var observed = 0
       while observed < Self.floodCount {
-        if try await iterator.nextMessage().message == Self.text { observed += 1 }
+        if try await iterator.nextMessage().message == Self.text {
+          observed += 1
+          progress.observed.store(observed, ordering: .relaxed)
+        }
       }
       return observed
     }
   }
+}
+
+/// How many flood messages the observer has counted, for the flooder's pace.
+final class FloodProgress: Sendable {
+  let observed = Atomic<Int>(0)
 }
