@@ -10,6 +10,9 @@
 # fails. Reports inside dependencies are suppressed in Tests/Sanitizers/{tsan,lsan}.supp, each with
 # its reason. Prints how long each build and run took. Exits 0 only when every run is clean.
 #
+# Instrumented code runs several times slower: the tests stretch the deadlines and timeouts they
+# put on real work by GRPCKIT_TEST_SLOWDOWN (default 5 for thread, 3 for address).
+#
 # Before the suite, a self-check shows the report check can fail: a program that TSan must flag
 # (two threads under Synchronization.Mutex, which TSan cannot see on Linux) or a use-after-free
 # that ASan must flag. For thread, it also checks that GRPCLocking's TSan build of Mutex (compiled
@@ -120,10 +123,12 @@ for sanitizer in "${SANITIZERS[@]}"; do
   if [[ "$sanitizer" == thread ]]; then
     scratch="$PWD/.build-tsan"
     flags=(--sanitize=thread)
+    slowdown=5
     export GRPCKIT_SANITIZE=thread
   else
     scratch="$PWD/.build-asan"
     flags=(--sanitize=address)
+    slowdown=3
     unset GRPCKIT_SANITIZE
   fi
   mkdir -p "$scratch"
@@ -141,6 +146,9 @@ for sanitizer in "${SANITIZERS[@]}"; do
   set +e
   (
     sanitizer_environment "$sanitizer" "$reports"
+    # Tests stretch the deadlines and timeouts they set on real work by this factor
+    # (GRPCTestSupport's TestSlowdown); the rules they check keep their own bounds.
+    export GRPCKIT_TEST_SLOWDOWN="${GRPCKIT_TEST_SLOWDOWN:-$slowdown}"
     # The cap of scripts/test.sh: see the comment there.
     # A test that waits forever (no deadline of its own) would hold the run: it ends after
     # SANITIZE_RUN_MINUTES (60 by default) and the run fails.

@@ -11,7 +11,8 @@ import Darwin
 ///
 /// The process starts when the value is created. Its standard output is read as lines (`\n`
 /// separated, a trailing `\r` dropped); its standard error is kept (the last 64 KiB) so that
-/// failures can quote it. Every wait is bounded by a timeout. One task at a time reads lines.
+/// failures can quote it. Every wait is bounded by a timeout, stretched by
+/// ``TestSlowdown/factor`` in a sanitizer run. One task at a time reads lines.
 /// When the value is released while the process still runs, the process is killed (SIGKILL);
 /// prefer ``withExternalProcess(_:_:)``, which stops it with SIGTERM first.
 ///
@@ -136,6 +137,11 @@ public final class ExternalProcess: Sendable {
   /// - Throws: ``ExternalProcessError`` with code `.timedOut`, `.cancelled`, or `.busy` when
   ///   another task is already waiting for a line.
   public func nextLine(timeout: Duration = .seconds(10)) async throws(ExternalProcessError) -> String? {
+    try await self.nextLine(within: timeout.slowed)
+  }
+
+  /// The next line of standard output within `timeout`, as given (not stretched again).
+  private func nextLine(within timeout: Duration) async throws(ExternalProcessError) -> String? {
     switch await self.output.nextLine(timeout: timeout) {
     case .line(let line): return line
     case .endOfOutput: return nil
@@ -146,6 +152,26 @@ public final class ExternalProcess: Sendable {
     case .busy:
       throw self.error(.busy, "another task is already waiting for a line")
     }
+  }
+
+  /// All of standard output from here to its end: its lines, each with its `\n` (a last line
+  /// without one stays without; a `\r` before a `\n` is dropped, as for ``nextLine(timeout:)``).
+  ///
+  /// - Parameter timeout: The bound on the whole wait.
+  /// - Throws: ``ExternalProcessError`` with code `.timedOut`, `.cancelled` or `.busy`.
+  public func standardOutputToEnd(timeout: Duration = .seconds(10)) async throws(ExternalProcessError) -> String {
+    let timeout = timeout.slowed
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    var text = ""
+    while true {
+      let remaining = deadline - ContinuousClock.now
+      guard remaining > .zero else { throw self.error(.timedOut, "standard output still open after \(timeout)") }
+      guard let line = try await self.nextLine(within: remaining) else { break }
+      text += line
+      text += "\n"
+    }
+    if self.output.lastLineUnterminated { text.removeLast() }
+    return text
   }
 
   /// Reads lines until one matches `predicate`, skipping the others.
@@ -160,11 +186,12 @@ public final class ExternalProcess: Sendable {
     timeout: Duration = .seconds(10),
     where predicate: (String) -> Bool
   ) async throws(ExternalProcessError) -> String {
+    let timeout = timeout.slowed
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while true {
       let remaining = deadline - ContinuousClock.now
       guard remaining > .zero else { throw self.error(.timedOut, "no matching line within \(timeout)") }
-      guard let line = try await self.nextLine(timeout: remaining) else {
+      guard let line = try await self.nextLine(within: remaining) else {
         throw self.error(.endOfOutput, "standard output ended before a matching line")
       }
       if predicate(line) { return line }
@@ -233,6 +260,7 @@ public final class ExternalProcess: Sendable {
   /// - Returns: How it ended.
   /// - Throws: ``ExternalProcessError`` with code `.timedOut` or `.cancelled`.
   public func waitForExit(timeout: Duration = .seconds(10)) async throws(ExternalProcessError) -> ExitStatus {
+    let timeout = timeout.slowed
     switch await self.output.exit(timeout: timeout) {
     case .exited(let status): return status
     case .timedOut: throw self.error(.timedOut, "still running after \(timeout)")
@@ -358,6 +386,7 @@ private final class ProcessOutput: Sendable {
     var partialLine: [UInt8] = []
     var lines: [String] = []
     var outputEnded = false
+    var lastLineUnterminated = false
     var standardError: [UInt8] = []
     var exitStatus: ExternalProcess.ExitStatus?
     var nextID = 0
@@ -372,6 +401,9 @@ private final class ProcessOutput: Sendable {
 
   var exitStatus: ExternalProcess.ExitStatus? { self.state.withLock { $0.exitStatus } }
 
+  /// True once standard output ended with a line that had no newline.
+  var lastLineUnterminated: Bool { self.state.withLock { $0.outputEnded && $0.lastLineUnterminated } }
+
   var standardErrorText: String {
     self.state.withLock { String(decoding: $0.standardError, as: UTF8.self) }
   }
@@ -379,7 +411,10 @@ private final class ProcessOutput: Sendable {
   func receiveStandardOutput(_ data: Data) {
     let (waiter, outcome) = self.state.withLock { state -> (CheckedContinuation<LineOutcome, Never>?, LineOutcome) in
       if data.isEmpty {
-        if !state.partialLine.isEmpty { state.lines.append(Self.line(state.partialLine)) }
+        if !state.partialLine.isEmpty {
+          state.lines.append(Self.line(state.partialLine))
+          state.lastLineUnterminated = true
+        }
         state.partialLine = []
         state.outputEnded = true
       } else {

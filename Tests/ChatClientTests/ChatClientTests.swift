@@ -1,6 +1,7 @@
 import ChatClient
 import ChatService
 import GRPCKit
+import GRPCTestSupport
 import Testing
 
 @Suite("ChatClient SDK")
@@ -9,7 +10,7 @@ struct ChatClientTests {
   func sendReturnsStampedEcho() async throws {
     let echo = try await withChatServer { port in
       try await withClient(port: port) { client in
-        try await client.send("hi", as: "ada", room: "ops", timeout: .seconds(10))
+        try await client.send("hi", as: "ada", room: "ops", timeout: .seconds(10).slowed)
       }
     }
     #expect(echo == ChatMessage(user: "ada", message: "hi", timestamp: fixedTime))
@@ -19,7 +20,7 @@ struct ChatClientTests {
   func emptyUserBecomesAnonymous() async throws {
     let echo = try await withChatServer { port in
       try await withClient(port: port) { client in
-        try await client.send("hi", as: "", timeout: .seconds(10))
+        try await client.send("hi", as: "", timeout: .seconds(10).slowed)
       }
     }
     #expect(echo.user == "anonymous")
@@ -29,7 +30,7 @@ struct ChatClientTests {
   func sessionSeesOwnMessagesThenEndsAfterLeave() async throws {
     let received = try await withChatServer { port in
       try await withClient(port: port) { client in
-        try await client.withRoom("ops", user: "ada", timeout: .seconds(10)) { room in
+        try await client.withRoom("ops", user: "ada", timeout: .seconds(10).slowed) { room in
           try await room.send("one")
           try await room.send("two")
           room.leave()
@@ -47,11 +48,11 @@ struct ChatClientTests {
     let (first, second) = try await withChatServer { port in
       try await withClient(port: port) { ada in
         try await withClient(port: port) { bob in
-          try await ada.withRoom("pair", user: "ada", timeout: .seconds(10)) { adaRoom in
+          try await ada.withRoom("pair", user: "ada", timeout: .seconds(10).slowed) { adaRoom in
             var adaMessages = adaRoom.messages.makeAsyncIterator()
             try await adaRoom.send("ada joined")
             _ = try await adaMessages.nextMessage()  // bob joins after ada is a member
-            let bobSaw = try await bob.withRoom("pair", user: "bob", timeout: .seconds(10)) {
+            let bobSaw = try await bob.withRoom("pair", user: "bob", timeout: .seconds(10).slowed) {
               bobRoom in
               var bobMessages = bobRoom.messages.makeAsyncIterator()
               try await bobRoom.send("from bob")
@@ -78,11 +79,11 @@ struct ChatClientTests {
   func roomsAreSeparate() async throws {
     let seen = try await withChatServer { port in
       try await withClient(port: port) { client in
-        try await client.withRoom("quiet", user: "listener", timeout: .seconds(10)) { quiet in
+        try await client.withRoom("quiet", user: "listener", timeout: .seconds(10).slowed) { quiet in
           var messages = quiet.messages.makeAsyncIterator()
           try await quiet.send("join")
           _ = try await messages.nextMessage()
-          _ = try await client.send("elsewhere", as: "ada", room: "busy", timeout: .seconds(10))
+          _ = try await client.send("elsewhere", as: "ada", room: "busy", timeout: .seconds(10).slowed)
           try await quiet.send("marker")
           return try await messages.nextMessage().message
         }
@@ -96,7 +97,7 @@ struct ChatClientTests {
     let error = await #expect(throws: RPCError.self) {
       try await withChatServer { port in
         try await withClient(port: port) { client in
-          try await client.send("hi", as: "ada", room: "no spaces", timeout: .seconds(10))
+          try await client.send("hi", as: "ada", room: "no spaces", timeout: .seconds(10).slowed)
         }
       }
     }
@@ -109,7 +110,7 @@ struct ChatClientTests {
     let error = await #expect(throws: RPCError.self) {
       try await withChatServer(maximumMessageBytes: 16) { port in
         try await withClient(port: port) { client in
-          try await client.send(String(repeating: "x", count: 17), as: "ada", timeout: .seconds(10))
+          try await client.send(String(repeating: "x", count: 17), as: "ada", timeout: .seconds(10).slowed)
         }
       }
     }
@@ -159,7 +160,7 @@ struct ChatClientTests {
   func serverMetadataIsReadable() async throws {
     let metadata = try await withServer(port: 0, services: [MetadataEchoService()]) { port in
       try await withClient(port: port) { client in
-        try await client.withRoom("ops", user: "ada", timeout: .seconds(10)) { room in
+        try await client.withRoom("ops", user: "ada", timeout: .seconds(10).slowed) { room in
           try await room.send("x-trace")
           let metadata = try await room.serverMetadata()
           room.leave()
@@ -176,7 +177,7 @@ struct ChatClientTests {
     let port = try await withChatServer { port in port }  // free once the server stopped
     let error = await #expect(throws: RPCError.self) {
       try await withClient(port: port) { client in
-        try await client.send("hi", as: "ada", timeout: .seconds(10))
+        try await client.send("hi", as: "ada", timeout: .seconds(10).slowed)
       }
     }
     #expect(error?.code == .unavailable)
@@ -191,14 +192,14 @@ struct ChatClientTests {
         (
           port,
           try await withClient(port: port) {
-            try await $0.send("before", as: "ada", timeout: .seconds(10))
+            try await $0.send("before", as: "ada", timeout: .seconds(10).slowed)
           }
         )
       }
     }
     let after = try await withServer(port: port, services: [ChatRoomService()]) { _ in
       try await withClient(port: port) { client in
-        try await client.send("after", as: "ada", timeout: .seconds(10))
+        try await client.send("after", as: "ada", timeout: .seconds(10).slowed)
       }
     }
     #expect([before.message, after.message] == ["before", "after"])
@@ -209,9 +210,9 @@ struct ChatClientTests {
     let error = await #expect(throws: RPCError.self) {
       try await withChatServer { port in
         let client = ChatClient(host: "127.0.0.1", port: port)
-        _ = try await client.send("hi", as: "ada", timeout: .seconds(10))
+        _ = try await client.send("hi", as: "ada", timeout: .seconds(10).slowed)
         client.close()
-        return try await client.send("again", as: "ada", timeout: .seconds(10))
+        return try await client.send("again", as: "ada", timeout: .seconds(10).slowed)
       }
     }
     #expect(error?.code == .unavailable)

@@ -27,53 +27,17 @@ func runBuiltProduct(
   _ arguments: [String],
   timeout: Duration = .seconds(30)
 ) async throws -> CommandResult {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: try builtProduct(name))
-  process.arguments = arguments
-  process.standardInput = FileHandle.nullDevice
-  let stdout = Pipe()
-  let stderr = Pipe()
-  // Children started meanwhile by other tests must not inherit these: a stray write end would
-  // hold off the end of file.
-  for pipe in [stdout, stderr] {
-    for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
-      _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
-    }
+  let process = try ExternalProcess(executable: try builtProduct(name), arguments: arguments)
+  process.closeStandardInput()
+  let output: String
+  do {
+    output = try await process.standardOutputToEnd(timeout: timeout)
+  } catch let error where error.code == .timedOut {
+    process.kill()
+    output = ""
   }
-  process.standardOutput = stdout
-  process.standardError = stderr
-  let (exits, exited) = AsyncStream.makeStream(of: ExternalProcess.ExitStatus.self)
-  process.terminationHandler = { process in
-    exited.yield(
-      process.terminationReason == .exit
-        ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
-    )
-    exited.finish()
-  }
-  try process.run()
-  try? stdout.fileHandleForWriting.close()
-  try? stderr.fileHandleForWriting.close()
-  let pid = process.processIdentifier
-  let killer = Task {
-    try await Task.sleep(for: timeout)
-    kill(pid, SIGKILL)
-  }
-  defer { killer.cancel() }
-  async let output = readToEnd(stdout.fileHandleForReading)
-  async let errors = readToEnd(stderr.fileHandleForReading)
-  var status = ExternalProcess.ExitStatus.signalled(SIGKILL)
-  for await exit in exits { status = exit }
-  return CommandResult(status: status, standardOutput: await output, standardError: await errors)
-}
-
-/// Everything `handle` yields until end of file, read on a thread of its own (reads block).
-private func readToEnd(_ handle: FileHandle) async -> String {
-  await withCheckedContinuation { continuation in
-    Thread {
-      let data = handle.readDataToEndOfFile()
-      continuation.resume(returning: String(decoding: data, as: UTF8.self))
-    }.start()
-  }
+  let status = try await process.waitForExit(timeout: .seconds(10))
+  return CommandResult(status: status, standardOutput: output, standardError: process.standardErrorText)
 }
 
 /// Runs `chat-server` on `127.0.0.1:port` (0: a free port) with debug logs for `body`, then

@@ -148,7 +148,7 @@ struct RoomTestServer: Sendable {
   }
 
   /// Subscribes to `room` after `afterID` for `body`, which gets the subscription's events. The
-  /// call has a deadline of `timeout`.
+  /// call has a deadline of `timeout` (stretched in a sanitizer run).
   func subscribe<Result: Sendable>(
     _ room: String,
     after afterID: String = "",
@@ -156,12 +156,13 @@ struct RoomTestServer: Sendable {
     _ body: (ResponseStream<Chat_V1_RoomEvent>) async throws -> Result
   ) async throws -> Result {
     try await self.events.subscribe(
-      Chat_V1_SubscribeRequest(room: room, afterId: afterID), options: CallOptions(timeout: timeout), body: body)
+      Chat_V1_SubscribeRequest(room: room, afterId: afterID), options: CallOptions(timeout: timeout.slowed), body: body)
   }
 
   /// Waits until the server has `count` open calls (ChatStream members and subscribers), polling
-  /// for up to `timeout`.
+  /// for up to `timeout` (stretched in a sanitizer run).
   func waitForOpenCalls(_ count: Int, timeout: Duration = .seconds(30)) async throws {
+    let timeout = timeout.slowed
     let deadline = ContinuousClock.now + timeout
     while self.service.openCallCount != count {
       guard ContinuousClock.now < deadline else {

@@ -30,7 +30,7 @@ func withEchoChannel<Result: Sendable>(
 func servedBy(_ echo: Echo_Echo.Client, calls: Int) async throws -> Set<String> {
   var names: Set<String> = []
   for _ in 0..<calls {
-    names.insert(try await echo.get(Echo_EchoRequest(), options: CallOptions(timeout: .seconds(10), waitForReady: true)).text)
+    names.insert(try await echo.get(Echo_EchoRequest(), options: CallOptions(timeout: .seconds(10).slowed, waitForReady: true)).text)
   }
   return names
 }
@@ -45,7 +45,7 @@ struct ClientChannelTests {
       // The first call starts both connections; round-robin uses the second once it is ready,
       // which on a loaded machine (a sanitizer run) can take longer than 20 quick calls.
       var names = try await servedBy(echo, calls: 1)
-      let giveUp = ContinuousClock.now + .seconds(60)
+      let giveUp = ContinuousClock.now + .seconds(60).slowed
       while names.count < 2, ContinuousClock.now < giveUp {
         names.formUnion(try await servedBy(echo, calls: 20))
       }
@@ -130,7 +130,7 @@ struct ClientChannelTests {
         try await echo.get(Echo_EchoRequest(), options: CallOptions(timeout: .seconds(30)))
       }
     }
-    #expect(ContinuousClock.now - start < .seconds(10))
+    #expect(ContinuousClock.now - start < .seconds(10).slowed)
     #expect(error?.code == .unavailable)
     #expect(error?.message.hasPrefix("could not connect to 127.0.0.1:\(port)") == true, "\(error?.message ?? "")")
     #expect(error?.message.contains("Connection refused") == true, "\(error?.message ?? "")")
@@ -207,7 +207,7 @@ struct ClientChannelTests {
     let target = "ipv4:127.0.0.1:\(servers["a"]!.port),127.0.0.1:\(servers["b"]!.port)"
     let (streamed, later) = try await withEchoChannel(target) { echo in
       _ = try await servedBy(echo, calls: 2)  // both addresses connected
-      return try await echo.update(options: CallOptions(timeout: .seconds(30))) { writer, responses in
+      return try await echo.update(options: CallOptions(timeout: .seconds(30).slowed)) { writer, responses in
         var replies = responses.makeAsyncIterator()
         try await writer.write(Echo_EchoRequest(text: "one"))
         let first = try #require(try await replies.next()).text

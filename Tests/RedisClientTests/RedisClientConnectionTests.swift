@@ -103,23 +103,33 @@ struct RedisClientConnectionTests {
   )
   func commandTimeout() async throws {
     try await withRedisServer(arguments: ["--enable-debug-command", "yes"]) { redis in
-      try await withClient(url: redis.url, { $0.commandTimeout = .milliseconds(300) }) { client in
+      // Redis sleeps for everyone: a GET sent after DEBUG timed out would time out in turn, so the
+      // GET must be queued well within the timeout (stretched, with the sleep, in a sanitizer run).
+      let timeout = Duration.milliseconds(300).slowed
+      let sleep = 2 * TestSlowdown.factor
+      try await withClient(url: redis.url, { $0.commandTimeout = timeout }) { client in
         _ = try await client.send(RedisCommand("PING"))
         let started = ContinuousClock.now
         async let slow = outcome { () async throws(RedisError) in
-          try await client.send(RedisCommand("DEBUG", ["SLEEP", "2"]))
+          try await client.send(RedisCommand("DEBUG", ["SLEEP", RedisArgument(sleep)]))
         }
         try await Task.sleep(for: .milliseconds(50))
         let next = await outcome { () async throws(RedisError) in
           try await client.send(RedisCommand("GET", ["k"]))
         }
         let timedOut = await slow
-        #expect(ContinuousClock.now - started < .seconds(1.5))
+        #expect(ContinuousClock.now - started < .seconds(1.5).slowed)
         #expect(timedOut.failure?.code == .timeout)
-        #expect(
-          timedOut.failure?.message
-            == "redis \(redis.address): DEBUG: no reply within 300 ms (commandTimeout)"
-        )
+        // The message names the configured timeout: 300 ms in a plain run (a sanitizer run, with
+        // its stretched timeout, checks the message's shape).
+        let message = timedOut.failure?.message ?? ""
+        if TestSlowdown.factor == 1 {
+          #expect(message == "redis \(redis.address): DEBUG: no reply within 300 ms (commandTimeout)")
+        } else {
+          #expect(
+            message.hasPrefix("redis \(redis.address): DEBUG: no reply within ") && message.hasSuffix(" (commandTimeout)"),
+            "\(message)")
+        }
         #expect(next.failure?.code == .connectionClosed)
         #expect(
           next.failure?.message
@@ -146,7 +156,7 @@ struct RedisClientConnectionTests {
           let error = await #expect(throws: RedisError.self) {
             try await client.send(RedisCommand("GET", ["k"]))
           }
-          #expect(ContinuousClock.now - started < .milliseconds(500))
+          #expect(ContinuousClock.now - started < .milliseconds(500).slowed)
           #expect(error?.code == .connectionFailed || error?.code == .connectionClosed)
           #expect(error?.message.hasPrefix("redis \(redis.address): GET: ") == true)
           try await Task.sleep(for: .milliseconds(20))
@@ -205,7 +215,7 @@ extension RedisClientConnectionTests {
         let error = await #expect(throws: RedisError.self) {
           try await client.send(RedisCommand("PING"))
         }
-        #expect(ContinuousClock.now - started < .seconds(1.5))
+        #expect(ContinuousClock.now - started < .seconds(1.5).slowed)
         #expect(error?.code == .connectionFailed)
         #expect(
           error?.message

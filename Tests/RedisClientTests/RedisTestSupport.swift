@@ -34,12 +34,13 @@ func withClient<Result: Sendable>(
   }
 }
 
-/// Retries `body` until it succeeds or `timeout` passes (for reconnections).
+/// Retries `body` until it succeeds or `timeout` passes (for reconnections; stretched in a
+/// sanitizer run).
 func eventually<Result: Sendable>(
   timeout: Duration = .seconds(10),
   _ body: () async throws -> Result
 ) async throws -> Result {
-  let deadline = ContinuousClock.now + timeout
+  let deadline = ContinuousClock.now + timeout.slowed
   while true {
     do {
       return try await body()
