@@ -13,7 +13,7 @@ func startChatServer(port: Int) async throws -> ExternalProcess {
   return server
 }
 
-@Suite("Client resilience against chat-server processes", .timeLimit(.minutes(3)))
+@Suite("Client resilience against chat-server processes", .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct ChatResilienceProcessTests {
   @Test("chat-server --unix-socket serves chat-client --target unix:PATH")
   func unixSocketEndToEnd() async throws {

@@ -1,7 +1,7 @@
 import GRPCTestSupport
 import Testing
 
-@Suite("chat-server --trim-memory-after", .timeLimit(.minutes(3)))
+@Suite("chat-server --trim-memory-after", .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct ChatServerMemoryTrimTests {
   @Test("Once the open calls fell by the threshold from their peak, chat-server trims its heap and logs it")
   func trimsAfterCallsEnd() async throws {

@@ -5,7 +5,7 @@ import GRPCKit
 import GRPCTestSupport
 import Testing
 
-@Suite("ChatClient subscription resumes from its last id", .timeLimit(.minutes(3)))
+@Suite("ChatClient subscription resumes from its last id", .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct ChatSubscriptionResumeTests {
   @Test("Through a proxy that cuts every connection every 0.5 s, a subscription yields 2,000 messages exactly once, in order, with no gap")
   func resumesAcrossCutConnections() async throws {
@@ -13,8 +13,11 @@ struct ChatSubscriptionResumeTests {
     var configuration = ChatServiceConfiguration()
     configuration.historySize = 5000  // covers the time away: the point is that nothing is lost then
     try await withTestServer(services: chatServices(configuration)) { port in
+      // Cuts every 0.5 s; in a sanitizer run, as much slower as everything else, so a resume
+      // still has the time to get somewhere between two cuts.
+      let cutEvery = 0.5 * Double(TestSlowdown.factor)
       let proxyProcess = try ExternalProcess.python(
-        script: "tcp_proxy.py", arguments: ["--target-port", "\(port)", "--cut-every", "0.5"])
+        script: "tcp_proxy.py", arguments: ["--target-port", "\(port)", "--cut-every", "\(cutEvery)"])
       try await withExternalProcess(proxyProcess) { proxy in
         let proxyPort = try await proxy.waitForListeningPort()
         let reader = try ChatClient(target: "127.0.0.1:\(proxyPort)")
@@ -46,7 +49,7 @@ struct ChatSubscriptionResumeTests {
   private static func publish(_ count: Int, to room: String, with client: ChatClient) async throws -> [String] {
     var ids: [String] = []
     for index in 1 ... count {
-      ids.append(try await client.publish("\(index)", as: "publisher", room: room, timeout: .seconds(10)).id)
+      ids.append(try await client.publish("\(index)", as: "publisher", room: room, timeout: .seconds(10).slowed).id)
       if index % 100 == 0 { try await Task.sleep(for: .milliseconds(150)) }
     }
     return ids

@@ -19,7 +19,7 @@ extension ChatRoomSubscription.AsyncIterator {
   }
 }
 
-@Suite("ChatClient room subscription", .timeLimit(.minutes(2)))
+@Suite("ChatClient room subscription", .timeLimit(.minutes(2 * TestSlowdown.factor)))
 struct ChatSubscriptionTests {
   @Test("A subscription yields the room's messages with their ids, its own sends included")
   func subscriptionYieldsMessages() async throws {

@@ -2,9 +2,10 @@ import ChatAPI
 import ChatService
 import GRPCKit
 import GRPCKitNGHTTP2
+import GRPCTestSupport
 import Testing
 
-@Suite("RoomEvents: heartbeats, one room across both APIs, slow subscribers", .timeLimit(.minutes(3)))
+@Suite("RoomEvents: heartbeats, one room across both APIs, slow subscribers", .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct RoomDeliveryTests {
   // MARK: Heartbeats
 

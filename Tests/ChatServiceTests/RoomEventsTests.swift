@@ -1,9 +1,10 @@
 import ChatAPI
 import ChatService
 import GRPCKit
+import GRPCTestSupport
 import Testing
 
-@Suite("RoomEvents: positions, history and errors", .timeLimit(.minutes(3)))
+@Suite("RoomEvents: positions, history and errors", .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct RoomEventsTests {
   @Test(
     "Subscribe after \"\" starts with a heartbeat whose headers name the last id, then gets only later messages",

@@ -5,7 +5,7 @@ import Testing
 /// RoomEvents heartbeats against the committed Nginx L7 config with its one-hour timeouts cut to
 /// 3 s: a quiet `Subscribe` (grpcio, through TLS L7 → L4 → chat-server with rooms in Redis)
 /// stays open only while heartbeats come more often than Nginx's read timeout.
-@Suite("Nginx chain: RoomEvents heartbeats", .serialized, .timeLimit(.minutes(3)))
+@Suite("Nginx chain: RoomEvents heartbeats", .serialized, .timeLimit(.minutes(3 * TestSlowdown.factor)))
 struct NginxHeartbeatTests {
   /// `nginx-l7.conf`'s inactivity timeouts, cut from an hour to 3 s.
   static let shortTimeouts: [(value: String, replacement: String)] = [
