@@ -16,11 +16,13 @@
 #                         decode(encode(x)) == x
 #   FuzzProtoParser       the .proto lexer, parser, resolver and emitter (diagnostics, never a trap)
 #   FuzzRedisReplies      the RESP reply reader: whole and chunked feeds agree, replies round-trip
-#   FuzzServerInput       a client's bytes into a server connection in memory (nghttp2 session,
-#                         request rules, stream state machine, deframing, decompression, an echo);
+#   FuzzServerInput       a client's bytes into a server connection in memory (connection driver,
+#                         nghttp2 session, request rules, stream state machine, deframing,
+#                         decompression, an echo);
 #                         flow-control credit all returned once a call is over
-#   FuzzClientInput       a server's bytes as the answer to three open calls (nghttp2 session,
-#                         response rules, stream state machine); one outcome per call
+#   FuzzClientInput       a server's bytes as the answer to three open calls (connection driver,
+#                         nghttp2 session, response rules, stream state machine); one outcome per
+#                         call
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"

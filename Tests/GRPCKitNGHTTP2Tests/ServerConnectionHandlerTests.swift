@@ -1,7 +1,5 @@
 import GRPCKit
-import Logging
 import NIOCore
-import NIOEmbedded
 import GRPCLocking
 import Testing
 
@@ -9,7 +7,8 @@ import Testing
 
 /// The server connection handler on an EmbeddedChannel, fed by a client session in memory: how
 /// the stream rules (`ServerStreamRulesTests`) reach the wire for requests that never start a
-/// handler task, with no sockets and no peer process.
+/// handler task, with no sockets and no peer process. (Calls that run:
+/// `ServerConnectionHandlerCallTests`.)
 @Suite("Server connection handler")
 struct ServerConnectionHandlerTests {
   static let request: [(String, String)] = [
@@ -52,7 +51,8 @@ struct ServerConnectionHandlerTests {
     name: String, headers: [HTTP2HeaderField], httpStatus: String, grpcStatus: String,
     message: String?
   ) throws {
-    let connection = try Connection()
+    let streamHandler = RefusingStreamHandler()
+    let connection = try EmbeddedServerConnection(streamHandler: streamHandler)
     let streamID = try connection.client.submitRequest(headers: headers)
     connection.client.endStream(streamID: streamID, trailers: nil)
     let events = try connection.exchange()
@@ -72,7 +72,7 @@ struct ServerConnectionHandlerTests {
         == (httpStatus == "200" ? "gzip,deflate,identity" : nil), "\(name)")
     // Only the stream handler's refusal reached it; the transport's own rules come first.
     #expect(
-      connection.streamHandler.paths
+      streamHandler.paths
         == (name == "a path the stream handler refuses" ? ["/echo.Echo/Nope"] : []))
   }
 
@@ -80,7 +80,9 @@ struct ServerConnectionHandlerTests {
   func headerListTooLarge() throws {
     var configuration = NGHTTP2ServerConfiguration()
     configuration.maximumHeaderListSize = 1024
-    let connection = try Connection(configuration: configuration)
+    let streamHandler = RefusingStreamHandler()
+    let connection = try EmbeddedServerConnection(
+      streamHandler: streamHandler, configuration: configuration)
     let streamID = try connection.client.submitRequest(
       headers: Self.headers([], extra: [("x-big", String(repeating: "a", count: 2000))]))
     connection.client.endStream(streamID: streamID, trailers: nil)
@@ -93,7 +95,7 @@ struct ServerConnectionHandlerTests {
     #expect(response.value("grpc-status") == "8")
     let message = try #require(response.value("grpc-message").map(StatusMessageEncoding.decode))
     #expect(message.contains("limit 1024 (maximumHeaderListSize)"), "\(message)")
-    #expect(connection.streamHandler.paths.isEmpty)
+    #expect(streamHandler.paths.isEmpty)
   }
 
   /// Refuses every stream as an unknown method, and records the paths it was asked for.
@@ -104,41 +106,6 @@ struct ServerConnectionHandlerTests {
     func handle(_ stream: ServerStream) throws(RPCError) -> ServerCall {
       self.asked.withLock { $0.append(stream.path) }
       throw RPCError(code: .unimplemented, message: "unknown method \(stream.path)")
-    }
-  }
-
-  /// A server connection on an EmbeddedChannel and a client session talking to it in memory.
-  struct Connection {
-    let channel = EmbeddedChannel()
-    let client: NGHTTP2Session
-    let streamHandler = RefusingStreamHandler()
-
-    init(configuration: NGHTTP2ServerConfiguration = NGHTTP2ServerConfiguration()) throws {
-      self.client = try NGHTTP2Session(role: .client, settings: HTTP2SessionSettings())
-      let handler = ServerConnectionHandler(
-        streamHandler: self.streamHandler, configuration: configuration,
-        logger: Logger(label: "test"), connections: ServerConnectionRegistry())
-      try self.channel.pipeline.syncOperations.addHandler(handler)
-      try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 50051)).wait()
-    }
-
-    /// Moves bytes both ways until neither side has more; returns the client's events.
-    func exchange() throws -> [HTTP2SessionEvent] {
-      var events: [HTTP2SessionEvent] = []
-      for _ in 0..<100 {
-        var output: [ByteBuffer] = []
-        events += self.client.flushOutput(into: &output, allocator: self.channel.allocator)
-        for buffer in output { try self.channel.writeInbound(buffer) }
-        self.channel.embeddedEventLoop.run()
-        var answered = false
-        while let buffer = try self.channel.readOutbound(as: ByteBuffer.self) {
-          answered = true
-          events += try self.client.receive(buffer)
-        }
-        if output.isEmpty && !answered { return events }
-      }
-      Issue.record("the sessions still exchange bytes after 100 rounds")
-      return events
     }
   }
 }

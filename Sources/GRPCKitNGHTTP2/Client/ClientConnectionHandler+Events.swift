@@ -23,7 +23,6 @@ extension ClientConnectionHandler {
       self.perform(action, key: key)
     case .streamClosed(let streamID, let errorCode):
       guard let key = self.keys.removeValue(forKey: streamID) else { return }
-      self.blockedStreams.remove(key)
       guard var stream = self.streams.removeValue(forKey: key) else { return }
       switch stream.machine.streamClosed(errorCode: errorCode, goAwayError: self.goAwayError) {
       case .none:

@@ -7,6 +7,7 @@ import NIOCore
 final class ClientConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
+  typealias Driver = HTTP2ConnectionDriver<Int>
 
   /// Loop-side state of one call: its protocol state and what its task holds.
   struct Stream {
@@ -20,10 +21,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   let mailbox: ConnectionMailbox<ClientStreamAction>
   /// Called on the loop once the connection stops taking new calls (GOAWAY or closed).
   private let onUnusable: @Sendable () -> Void
-  var session: NGHTTP2Session?
+  /// The session and its read-and-flush cycle; `nil` until the handler is added.
+  var driver: Driver?
+  var session: NGHTTP2Session? { self.driver?.session }
   var streams: [Int: Stream] = [:]
   var keys: [Int32: Int] = [:]
-  var blockedStreams: Set<Int> = []
   var context: ChannelHandlerContext?
   /// The transport's keepalive interval; `nil` when keepalive is off.
   let keepaliveInterval: KeepaliveInterval?
@@ -31,7 +33,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   var timers = ConnectionTimers()
   /// Set by a GOAWAY with an error code: why the server is closing the connection.
   var goAwayError: String?
-  private var inReadCycle = false
   private var unusable = false
   /// The first error on the connection (a TLS failure, for example), named in the status of the
   /// calls its closing ends.
@@ -54,7 +55,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     self.mailbox.setDrain { actions in loopBound.value.apply(actions) }
     do {
-      self.session = try NGHTTP2Session(
+      self.driver = try Driver(
         role: .client,
         settings: self.configuration.sessionSettings)
     } catch {
@@ -95,13 +96,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    guard let session = self.session else { return }
-    self.inReadCycle = true
+    guard let driver = self.driver else { return }
     self.keepaliveDidRead()
     do {
-      for event in try session.receive(self.unwrapInboundIn(data)) { self.handle(event) }
+      for event in try driver.receive(self.unwrapInboundIn(data)) { self.handle(event) }
     } catch {
-      self.inReadCycle = false
       self.flush()
       self.tearDown(RPCError(code: .unavailable, message: "HTTP/2 protocol error from the server: \(error)"))
       context.close(promise: nil)
@@ -109,7 +108,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
-    self.inReadCycle = false
+    self.driver?.endReadCycle()
     self.mailbox.drainNow()
     self.flush()
     context.fireChannelReadComplete()
@@ -117,28 +116,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
   // MARK: Output
 
+  /// Writes everything the session has queued, with one flush (at the end of the read cycle, if
+  /// one is running), and closes the connection once it is done.
   func flush() {
-    guard let session = self.session, let context = self.context, context.channel.isActive, !self.inReadCycle else {
-      return
-    }
-    var output: [ByteBuffer] = []
-    let events = session.flushOutput(into: &output, allocator: context.channel.allocator)
-    if !output.isEmpty {
-      for buffer in output { context.write(self.wrapOutboundOut(buffer), promise: nil) }
-      context.flush()
-    }
-    for event in events { self.handle(event) }
-    if !self.blockedStreams.isEmpty {
-      for key in self.blockedStreams {
-        guard let stream = self.streams[key] else {
-          self.blockedStreams.remove(key)
-          continue
-        }
-        let sent = stream.machine.enqueuedBytes - session.queuedOutboundBytes(streamID: stream.streamID)
-        if !stream.request.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(key) }
-      }
-    }
-    if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
+    guard let driver = self.driver, let context = self.context, context.channel.isActive else { return }
+    let outcome = driver.flush(
+      allocator: context.channel.allocator,
+      write: { context.write(self.wrapOutboundOut($0), promise: nil) },
+      flush: { context.flush() },
+      handle: { self.handle($0) },
+      writer: { key in
+        guard let stream = self.streams[key] else { return nil }
+        return Driver.Writer(
+          streamID: stream.streamID, enqueuedBytes: stream.machine.enqueuedBytes,
+          outbound: stream.request.handle.outbound)
+      })
+    if outcome == .finished { context.close(promise: nil) }
   }
 
   // MARK: Task actions
@@ -204,7 +197,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
       let stream = self.streams[key]
     else { return }
     session.enqueueData(streamID: stream.streamID, buffer)
-    if stream.request.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(key) }
+    if stream.request.handle.outbound.isAboveHighWatermark { self.driver?.watchBlockedWriter(key) }
   }
 
   /// Ends a call locally with `error` (cancelled, failed, deadline, connection closed); with

@@ -153,7 +153,6 @@ extension ServerConnectionHandler {
 
   private func streamClosed(streamID: Int32, errorCode: HTTP2ErrorCode) {
     guard var stream = self.streams.removeValue(forKey: streamID) else { return }
-    self.blockedStreams.remove(streamID)
     stream.deadlineTimer?.cancel()
     if case .cancelCall(let error) = stream.machine.streamClosed(errorCode: errorCode) {
       stream.context.markCancelled()

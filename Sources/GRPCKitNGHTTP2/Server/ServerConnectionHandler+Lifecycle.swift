@@ -81,7 +81,7 @@ extension ServerConnectionHandler {
       case .endCalls(let message):
         self.endOpenCalls(RPCError(code: .unavailable, message: message))
       case .close:
-        self.closeRequested = true
+        self.driver?.closeRequested = true
       case .abort(let message):
         self.logger.debug(
           "closing connection",

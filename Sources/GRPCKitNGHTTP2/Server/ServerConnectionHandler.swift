@@ -8,6 +8,7 @@ import NIOCore
 final class ServerConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
+  typealias Driver = HTTP2ConnectionDriver<Int32>
 
   /// Loop-side state of one request stream: its protocol state and what the handler's task
   /// holds.
@@ -27,9 +28,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// The `grpc-accept-encoding` value every response carries.
   let acceptEncoding: String
   let connections: ServerConnectionRegistry
-  var session: NGHTTP2Session?
+  /// The session and its read-and-flush cycle; `nil` until the handler is added.
+  var driver: Driver?
+  var session: NGHTTP2Session? { self.driver?.session }
   var streams: [Int32: Stream] = [:]
-  var blockedStreams: Set<Int32> = []
   var context: ChannelHandlerContext?
   var mailbox: ConnectionMailbox<ServerStreamAction>?
   var peer = "unknown"
@@ -39,9 +41,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var lifecycle: ServerConnectionLifecycle
   var timers = ConnectionTimers()
   var lifecycleStarted = false
-  /// The lifecycle decided to close: the output closes once nothing is left to write.
-  var closeRequested = false
-  private var inReadCycle = false
   private var outputClosed = false
 
   init(
@@ -67,7 +66,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     self.mailbox = mailbox
     self.taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
     do {
-      self.session = try NGHTTP2Session(
+      self.driver = try Driver(
         role: .server,
         settings: self.configuration.sessionSettings)
     } catch {
@@ -108,16 +107,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    guard let session = self.session else { return }
-    self.inReadCycle = true
+    guard let driver = self.driver else { return }
     let bytes = self.unwrapInboundIn(data)
     self.perform(self.lifecycle.didRead(at: .now))
     do {
-      let events = try session.receive(bytes)
-      for event in events { self.handle(event) }
+      for event in try driver.receive(bytes) { self.handle(event) }
     } catch {
       self.logger.debug("HTTP/2 protocol error", metadata: ["grpc.peer": "\(self.peer)", "grpc.error": "\(error)"])
-      self.inReadCycle = false
       self.flush()
       self.lifecycle.closed()
       context.close(promise: nil)
@@ -125,7 +121,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
-    self.inReadCycle = false
+    self.driver?.endReadCycle()
     self.mailbox?.drainNow()
     self.flush()
     context.fireChannelReadComplete()
@@ -138,22 +134,23 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   // MARK: Output
 
-  /// Writes everything the session has queued, with one flush.
+  /// Writes everything the session has queued, with one flush (at the end of the read cycle, if
+  /// one is running), and closes the output once the connection is done.
   func flush() {
-    guard let session = self.session, let context = self.context, context.channel.isActive else { return }
-    if self.inReadCycle { return }  // channelReadComplete flushes once for the whole read
-    var output: [ByteBuffer] = []
-    let events = session.flushOutput(into: &output, allocator: context.channel.allocator)
-    if !output.isEmpty {
-      for buffer in output { context.write(self.wrapOutboundOut(buffer), promise: nil) }
-      context.flush()
-    }
-    for event in events { self.handle(event) }
-    if session.takeSentHeadersOrData() { self.lifecycle.sentHeadersOrData() }
-    self.updateBlockedWriters()
-    if (!session.wantsRead && !session.wantsWrite) || (self.closeRequested && !session.wantsWrite) {
-      self.closeOutput(context)
-    }
+    guard let driver = self.driver, let context = self.context, context.channel.isActive else { return }
+    let outcome = driver.flush(
+      allocator: context.channel.allocator,
+      write: { context.write(self.wrapOutboundOut($0), promise: nil) },
+      flush: { context.flush() },
+      handle: { self.handle($0) },
+      writer: { streamID in
+        guard let stream = self.streams[streamID] else { return nil }
+        return Driver.Writer(
+          streamID: streamID, enqueuedBytes: stream.machine.enqueuedBytes, outbound: stream.handle.outbound)
+      })
+    guard outcome != .deferred else { return }
+    if driver.session.takeSentHeadersOrData() { self.lifecycle.sentHeadersOrData() }
+    if outcome == .finished { self.closeOutput(context) }
   }
 
   /// Ends the connection gracefully: FIN after the flushed frames, then the peer closes its side
@@ -163,18 +160,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     guard !self.outputClosed else { return }
     self.outputClosed = true
     context.close(mode: .output, promise: nil)
-  }
-
-  private func updateBlockedWriters() {
-    guard let session = self.session, !self.blockedStreams.isEmpty else { return }
-    for streamID in self.blockedStreams {
-      guard let stream = self.streams[streamID] else {
-        self.blockedStreams.remove(streamID)
-        continue
-      }
-      let sent = stream.machine.enqueuedBytes - session.queuedOutboundBytes(streamID: streamID)
-      if !stream.handle.outbound.didSend(total: sent) { self.blockedStreams.remove(streamID) }
-    }
   }
 
   // MARK: Task actions
@@ -214,7 +199,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       break
     }
     session.enqueueData(streamID: streamID, buffer)
-    if stream.handle.outbound.isAboveHighWatermark { self.blockedStreams.insert(streamID) }
+    if stream.handle.outbound.isAboveHighWatermark { self.driver?.watchBlockedWriter(streamID) }
   }
 
   /// Ends a call with its status: trailers after the response, or a trailers-only response.

@@ -5,13 +5,15 @@ import NIOCore
 @testable import GRPCKitNGHTTP2
 
 // libFuzzer target: bytes from a server, fed to a client connection in memory that has three
-// calls open (streams 1, 3 and 5). The HTTP/2 session (nghttp2) and the per-call state machine
-// (`ClientStreamStateMachine`: response-header rules, HTTP status mapping, trailers-only,
-// deframing, decompression, limits, resets) are the ones `ClientConnectionHandler` drives; the
-// calls are answered inline (no tasks, no sockets).
+// calls open (streams 1, 3 and 5). The connection driver (`HTTP2ConnectionDriver`: the read
+// cycle, one flush per cycle, the end of the connection) and the HTTP/2 session it owns
+// (nghttp2), and the per-call state machine (`ClientStreamStateMachine`: response-header rules,
+// HTTP status mapping, trailers-only, deframing, decompression, limits, resets) are the ones
+// `ClientConnectionHandler` drives; the calls are answered inline (no tasks, no sockets).
 //
-// The first input byte chooses a chunk size (1...256); the rest are the server's bytes. Rules
-// checked for every input:
+// The first input byte chooses a chunk size (1...256); the rest are the server's bytes, each
+// chunk one read cycle, until the driver says the connection is done. Rules checked for every
+// input:
 // - no trap, and the session either accepts the bytes or fails with an error;
 // - every call gets at most one outcome (a status, a failure, or a replay after REFUSED_STREAM),
 //   and no message or headers after it;
@@ -50,7 +52,8 @@ struct Call {
 }
 
 final class Connection {
-  let session: NGHTTP2Session
+  let driver: HTTP2ConnectionDriver<Int32>
+  var session: NGHTTP2Session { self.driver.session }
   var calls: [Int32: Call] = [:]
   var goAwayError: String?
   let allocator = ByteBufferAllocator()
@@ -58,7 +61,7 @@ final class Connection {
   init() throws {
     var settings = HTTP2SessionSettings()
     settings.initialStreamWindowSize = 1 << 16
-    self.session = try NGHTTP2Session(role: .client, settings: settings)
+    self.driver = try HTTP2ConnectionDriver(role: .client, settings: settings)
     let headers = [
       (":method", "POST"), (":scheme", "http"), (":path", "/echo.Echo/Get"),
       (":authority", "localhost"), ("content-type", "application/grpc"), ("te", "trailers"),
@@ -72,25 +75,31 @@ final class Connection {
           enabledCompression: [.gzip, .deflate, .identity]))
       self.session.endStream(streamID: streamID, trailers: nil)
     }
-    var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
-      self.handle(event)
-    }
+    _ = self.flush()
   }
 
+  /// Feeds one chunk as one read cycle; returns false once the connection is over (the session
+  /// failed, or the driver says it is done), as the handler closes it then.
   func feed(_ bytes: ByteBuffer) -> Bool {
-    let events: [HTTP2SessionEvent]
     do {
-      events = try self.session.receive(bytes)
+      for event in try self.driver.receive(bytes) { self.handle(event) }
     } catch {
+      // The handler flushes the GOAWAY nghttp2 queued, then closes.
+      _ = self.flush()
       return false
     }
-    for event in events { self.handle(event) }
-    var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
-      self.handle(event)
-    }
-    return true
+    // A flush asked for inside the read cycle (a call's task, a deadline) waits for its end.
+    precondition(self.flush() == .deferred, "a flush inside a read cycle did not wait")
+    self.driver.endReadCycle()
+    return self.flush() != .finished
+  }
+
+  /// Flushes the client's output as the handler does, to nowhere (these calls send no messages,
+  /// so no writer blocks).
+  func flush() -> HTTP2ConnectionDriver<Int32>.FlushOutcome {
+    self.driver.flush(
+      allocator: self.allocator, write: { _ in }, flush: {}, handle: { self.handle($0) },
+      writer: { _ in nil })
   }
 
   func handle(_ event: HTTP2SessionEvent) {

@@ -4,14 +4,17 @@ import NIOCore
 
 @testable import GRPCKitNGHTTP2
 
-// libFuzzer target: bytes from a client, fed to a server connection in memory. The HTTP/2
-// session (nghttp2), the request-header rules (`ServerRequestHead`), the per-stream state machine
-// (`ServerStreamStateMachine`: deframing, gzip/deflate decompression, limits, trailers-only), and
-// the response header builder are the ones `ServerConnectionHandler` drives; the service is an
-// echo answered inline (no tasks, no sockets), on `/echo.Echo/Get`, other paths UNIMPLEMENTED.
+// libFuzzer target: bytes from a client, fed to a server connection in memory. The connection
+// driver (`HTTP2ConnectionDriver`: the read cycle, one flush per cycle, the end of the
+// connection) and the HTTP/2 session it owns (nghttp2), the request-header rules
+// (`ServerRequestHead`), the per-stream state machine (`ServerStreamStateMachine`: deframing,
+// gzip/deflate decompression, limits, trailers-only), and the response header builder are the
+// ones `ServerConnectionHandler` drives; the service is an echo answered inline (no tasks, no
+// sockets), on `/echo.Echo/Get`, other paths UNIMPLEMENTED.
 //
 // The first input byte chooses a chunk size (1...256); the rest are the client's bytes, fed in
-// chunks, with the server's output flushed after each. Rules checked for every input:
+// chunks, each one read cycle: received, then flushed once at its end, until the driver says the
+// connection is done. Rules checked for every input:
 // - no trap, and the session either accepts the bytes or fails with an error (a protocol error
 //   ends the connection; that is an answer, not a finding);
 // - flow control: once a stream's call is over, every DATA byte received on it has been credited
@@ -55,7 +58,8 @@ struct Stream {
 
 /// One server connection and its streams.
 final class Connection {
-  let session: NGHTTP2Session
+  let driver: HTTP2ConnectionDriver<Int32>
+  var session: NGHTTP2Session { self.driver.session }
   var streams: [Int32: Stream] = [:]
   let allocator = ByteBufferAllocator()
 
@@ -64,23 +68,30 @@ final class Connection {
     settings.maxConcurrentStreams = 16
     settings.initialStreamWindowSize = 1 << 16
     settings.maxHeaderListSize = 8 << 10
-    self.session = try NGHTTP2Session(role: .server, settings: settings)
+    self.driver = try HTTP2ConnectionDriver(role: .server, settings: settings)
   }
 
-  /// Feeds one chunk; returns false once the session has failed.
+  /// Feeds one chunk as one read cycle; returns false once the connection is over (the session
+  /// failed, or the driver says it is done), as the handler closes it then.
   func feed(_ bytes: ByteBuffer) -> Bool {
-    let events: [HTTP2SessionEvent]
     do {
-      events = try self.session.receive(bytes)
+      for event in try self.driver.receive(bytes) { self.handle(event) }
     } catch {
+      // The handler flushes the GOAWAY nghttp2 queued, then closes.
+      _ = self.flush()
       return false
     }
-    for event in events { self.handle(event) }
-    var output: [ByteBuffer] = []
-    for event in self.session.flushOutput(into: &output, allocator: self.allocator) {
-      self.handle(event)
-    }
-    return true
+    // A flush asked for inside the read cycle (a task's output, a timer) waits for its end.
+    precondition(self.flush() == .deferred, "a flush inside a read cycle did not wait")
+    self.driver.endReadCycle()
+    return self.flush() != .finished
+  }
+
+  /// Flushes the server's output as the handler does, to nowhere (no writer of this echo blocks).
+  func flush() -> HTTP2ConnectionDriver<Int32>.FlushOutcome {
+    self.driver.flush(
+      allocator: self.allocator, write: { _ in }, flush: {}, handle: { self.handle($0) },
+      writer: { _ in nil })
   }
 
   func handle(_ event: HTTP2SessionEvent) {
