@@ -76,8 +76,12 @@ rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # After the driver closed everything: does glibc give memory back when asked? malloc_trim(0)
 # returns the free pages of every arena; what stays resident is still in use (or fragmented).
 trim_probe() {
-  command -v gdb >/dev/null || { echo "(gdb not installed: no malloc_trim probe)"; return; }
   local before after
+  # chat-server trims its own heap once 1,000 fewer calls are open than at their peak
+  # (--trim-memory-after), on a 5 s sample: wait for it before asking with gdb.
+  sleep 6
+  echo "VmRSS 6 s after everything closed: $(($(rss_kib "$server_pid") / 1024)) MiB."
+  command -v gdb >/dev/null || { echo "(gdb not installed: no malloc_trim probe)"; return; }
   before=$(rss_kib "$server_pid")
   gdb -p "$server_pid" -batch -ex 'call (int) malloc_trim(0)' >/dev/null 2>&1 || true
   sleep 1

@@ -210,4 +210,14 @@ public final class ChatRoomService: ChatAPI.ChatService.ServiceProtocol {
 
   /// The number of open ChatStream and RoomEvents calls.
   public var openCallCount: Int { self.directory.callCount }
+
+  /// The most ChatStream and RoomEvents calls open at once since the last time this ran (or
+  /// since the service started), and the number open now. The peak then starts again from the
+  /// number open now, so a sampler sees the calls of a burst that began and ended between two
+  /// samples.
+  ///
+  /// ```swift
+  /// let (peak, open) = service.takeOpenCallPeak()
+  /// ```
+  public func takeOpenCallPeak() -> (peak: Int, open: Int) { self.directory.takeCallPeak() }
 }

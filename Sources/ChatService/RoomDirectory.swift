@@ -28,6 +28,8 @@ package final class RoomDirectory: Sendable {
     var tick: UInt64 = 0
     var lastEpoch: UInt64 = 0
     var calls: [ObjectIdentifier: RoomMember] = [:]
+    /// The most calls open at once since ``takeCallPeak()`` last ran.
+    var callPeak = 0
     var idleWaiters: [Int: UnsafeContinuation<Void, Never>] = [:]
     var nextWaiterID = 0
     var shutDown: RPCError?
@@ -103,6 +105,7 @@ package final class RoomDirectory: Sendable {
         }
         state.rooms[name] = entry
         state.calls[ObjectIdentifier(member)] = member
+        state.callPeak = max(state.callPeak, state.calls.count)
         self.recordCounts(state)
         return .joined(entry.room, lastID)
       }
@@ -316,4 +319,13 @@ package final class RoomDirectory: Sendable {
 
   /// The number of open calls.
   package var callCount: Int { self.state.withLock { $0.calls.count } }
+
+  /// The most calls open at once since the last time this ran (or since the start), and the
+  /// number open now; the peak starts again from now.
+  package func takeCallPeak() -> (peak: Int, open: Int) {
+    self.state.withLock { state in
+      defer { state.callPeak = state.calls.count }
+      return (max(state.callPeak, state.calls.count), state.calls.count)
+    }
+  }
 }

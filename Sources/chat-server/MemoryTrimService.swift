@@ -7,7 +7,7 @@ import ServiceLifecycle
 #endif
 
 /// When to hand freed heap memory back to the system: after the open calls fell by at least
-/// `minimumDrop` from the highest count seen since the last trim.
+/// `minimumDrop` from the most open at once since the last trim.
 ///
 /// glibc returns freed memory to the system only from the top of an arena, so the memory of
 /// thousands of calls that ended stays resident under the few chunks still in use (in the scale
@@ -17,32 +17,34 @@ import ServiceLifecycle
 ///
 /// ```swift
 /// var policy = MemoryTrimPolicy(minimumDrop: 1_000)
-/// policy.observe(openCalls: 10_000)   // false: the peak is 10,000
-/// policy.observe(openCalls: 8_500)    // true: 1,500 fewer; the peak is now 8,500
+/// policy.observe(peak: 10_000, open: 10_000)   // false: the peak is 10,000
+/// policy.observe(peak: 10_000, open: 8_500)    // true: 1,500 fewer; the peak is now 8,500
 /// ```
 struct MemoryTrimPolicy {
   /// How many fewer open calls than the peak call for a trim (at least 1).
   let minimumDrop: Int
-  /// The highest count observed since the last trim.
+  /// The most calls open at once since the last trim.
   private(set) var peak = 0
 
   init(minimumDrop: Int) {
     self.minimumDrop = max(1, minimumDrop)
   }
 
-  /// Records the current number of open calls.
+  /// Records a sample: the most calls open at once since the previous sample, and the number
+  /// open now.
   ///
-  /// - Returns: `true` when memory should be trimmed now; the peak then restarts from here.
-  mutating func observe(openCalls: Int) -> Bool {
-    self.peak = max(self.peak, openCalls)
-    guard self.peak - openCalls >= self.minimumDrop else { return false }
-    self.peak = openCalls
+  /// - Returns: `true` when memory should be trimmed now; the peak then restarts from `open`.
+  mutating func observe(peak: Int, open: Int) -> Bool {
+    self.peak = max(self.peak, peak, open)
+    guard self.peak - open >= self.minimumDrop else { return false }
+    self.peak = open
     return true
   }
 }
 
-/// Samples the chat service's open calls every `interval` and calls glibc's `malloc_trim(0)` when
-/// ``MemoryTrimPolicy`` says so, until the service group shuts down (`--trim-memory-after`).
+/// Samples the chat service's open calls (their peak since the last sample, and now) every
+/// `interval` and calls glibc's `malloc_trim(0)` when ``MemoryTrimPolicy`` says so, until the
+/// service group shuts down (`--trim-memory-after`).
 struct MemoryTrimService: Service {
   let chat: ChatRoomService
   let minimumDrop: Int
@@ -55,8 +57,8 @@ struct MemoryTrimService: Service {
       var policy = MemoryTrimPolicy(minimumDrop: self.minimumDrop)
       while true {
         try await Task.sleep(for: self.interval)
-        let open = self.chat.openCallCount
-        guard policy.observe(openCalls: open) else { continue }
+        let (peak, open) = self.chat.takeOpenCallPeak()
+        guard policy.observe(peak: peak, open: open) else { continue }
         guard let trim = Self.mallocTrim else { return }  // not glibc: nothing to call
         let released = trim(0) == 1
         self.logger.debug(
