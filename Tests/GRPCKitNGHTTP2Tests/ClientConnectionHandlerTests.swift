@@ -69,9 +69,15 @@ struct ClientConnectionHandlerTests {
   }
 
   /// A client connection whose TLS handshake is under way.
-  private struct Connection {
+  private final class Connection {
     let channel: EmbeddedChannel
     let mailbox: ConnectionMailbox<ClientStreamAction>
+
+    /// Closes the channel and runs the loop, so nothing of the connection outlives the test.
+    deinit {
+      _ = try? self.channel.finish(acceptAlreadyClosed: true)
+      self.channel.embeddedEventLoop.run()
+    }
 
     init() throws {
       self.channel = EmbeddedChannel()

@@ -44,6 +44,13 @@ final class EmbeddedServerConnection {
     try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 50051)).wait()
   }
 
+  /// Closes the channel (the handler ends the calls still open) and runs the loop so their tasks
+  /// finish: nothing of the connection outlives the test.
+  deinit {
+    _ = try? self.channel.finish(acceptAlreadyClosed: true)
+    self.channel.embeddedEventLoop.run()
+  }
+
   /// Moves bytes both ways, each batch of the client's bytes as one read, until neither side has
   /// more; returns the client's events.
   func exchange() throws -> [HTTP2SessionEvent] {

@@ -12,6 +12,7 @@ struct TLSHandshakeHandlerTests {
   @Test("HTTP/2 bytes written during the handshake wait until ALPN selected h2")
   func writesWaitForH2() throws {
     let channel = try Self.makeChannel()
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let write = channel.writeAndFlush(ByteBuffer(string: "PRI * HTTP/2.0"))
     #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
     channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: "h2"))
@@ -22,6 +23,7 @@ struct TLSHandshakeHandlerTests {
   @Test("A handshake without h2 closes the channel, drops the waiting bytes and names ALPN", arguments: [nil, "http/1.1"])
   func otherProtocolIsRefused(negotiated: String?) throws {
     let channel = try Self.makeChannel()
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let write = channel.writeAndFlush(ByteBuffer(string: "PRI"))
     channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: negotiated))
     #expect(!channel.isActive)
@@ -37,6 +39,7 @@ struct TLSHandshakeHandlerTests {
   @Test("A handshake that does not finish in time closes the channel")
   func handshakeTimeoutCloses() throws {
     let channel = try Self.makeChannel(timeout: .seconds(5))
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     channel.embeddedEventLoop.advanceTime(by: .seconds(4))
     #expect(channel.isActive)
     channel.embeddedEventLoop.advanceTime(by: .seconds(2))

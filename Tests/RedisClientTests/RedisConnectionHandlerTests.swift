@@ -52,6 +52,7 @@ struct RedisConnectionHandlerTests {
   @Test("Requests are written at once and completed in the order they were written")
   func pipelinedRequestsCompleteInOrder() throws {
     let channel = try Self.makeChannel()
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let first = Self.send(channel, [RedisCommand("GET", ["a"])])
     let second = Self.send(
       channel,
@@ -73,6 +74,7 @@ struct RedisConnectionHandlerTests {
   )
   func timeoutClosesTheConnection() throws {
     let channel = try Self.makeChannel(commandTimeout: .milliseconds(300))
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let slow = Self.send(channel, [RedisCommand("DEBUG", ["SLEEP", "2"])])
     channel.embeddedEventLoop.advanceTime(by: .milliseconds(100))
     let next = Self.send(channel, [RedisCommand("GET", ["a"])])
@@ -90,6 +92,7 @@ struct RedisConnectionHandlerTests {
   @Test("An invalid reply fails its request with the rule and closes the connection")
   func invalidReplyClosesTheConnection() throws {
     let channel = try Self.makeChannel(maximumReplyBytes: 1024)
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let first = Self.send(channel, [RedisCommand("GET", ["big"])])
     let second = Self.send(channel, [RedisCommand("PING")])
     try channel.writeInbound(ByteBuffer(string: "$1099511627776\r\n"))
@@ -101,6 +104,7 @@ struct RedisConnectionHandlerTests {
   @Test("A connection closed inside a reply fails the request as cut short")
   func closedInsideAReply() throws {
     let channel = try Self.makeChannel()
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     let request = Self.send(channel, [RedisCommand("LRANGE", ["l", "0", "-1"])])
     try channel.writeInbound(ByteBuffer(string: "*3\r\n:1\r\n"))
     channel.pipeline.fireChannelInactive()
@@ -112,6 +116,7 @@ struct RedisConnectionHandlerTests {
   @Test("A reply without a waiting request is a protocol error unless pushes are expected")
   func unexpectedReply() throws {
     let channel = try Self.makeChannel()
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     var pushes: [RedisReply] = []
     let handler = try channel.pipeline.syncOperations.handler(type: RedisConnectionHandler.self)
     handler.pushReceiver = { pushes.append($0) }
