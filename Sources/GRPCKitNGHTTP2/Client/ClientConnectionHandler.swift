@@ -121,9 +121,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   func flush() {
     guard let driver = self.driver, let context = self.context, context.channel.isActive else { return }
     let outcome = driver.flush(
-      allocator: context.channel.allocator,
-      write: { context.write(self.wrapOutboundOut($0), promise: nil) },
-      flush: { context.flush() },
+      into: context,
       handle: { self.handle($0) },
       writer: { key in
         guard let stream = self.streams[key] else { return nil }

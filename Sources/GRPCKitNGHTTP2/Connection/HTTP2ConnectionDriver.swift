@@ -16,9 +16,7 @@ import NIOCore
 /// for event in try driver.receive(bytes) { handle(event) }
 /// // channelReadComplete
 /// driver.endReadCycle()
-/// let outcome = driver.flush(
-///   allocator: allocator, write: { context.write(NIOAny($0), promise: nil) },
-///   flush: { context.flush() }, handle: { handle($0) }, writer: { writer(of: $0) })
+/// let outcome = driver.flush(into: context, handle: { handle($0) }, writer: { writer(of: $0) })
 /// if outcome == .finished { context.close(promise: nil) }
 /// ```
 final class HTTP2ConnectionDriver<StreamKey: Hashable> {
@@ -118,6 +116,21 @@ final class HTTP2ConnectionDriver<StreamKey: Hashable> {
     let wantsWrite = self.session.wantsWrite
     let done = (!self.session.wantsRead && !wantsWrite) || (self.closeRequested && !wantsWrite)
     return done ? .finished : .open
+  }
+
+  /// ``flush(allocator:write:flush:handle:writer:)`` into a channel: every buffer written through
+  /// `context`, then one `context.flush()`.
+  func flush(
+    into context: ChannelHandlerContext,
+    handle: (HTTP2SessionEvent) -> Void,
+    writer: (StreamKey) -> Writer?
+  ) -> FlushOutcome {
+    self.flush(
+      allocator: context.channel.allocator,
+      write: { context.write(NIOAny($0), promise: nil) },
+      flush: { context.flush() },
+      handle: handle,
+      writer: writer)
   }
 
   /// Tells each watched writer how many of its bytes nghttp2 has taken; forgets the streams that

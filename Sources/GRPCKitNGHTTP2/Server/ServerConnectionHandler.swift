@@ -139,9 +139,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   func flush() {
     guard let driver = self.driver, let context = self.context, context.channel.isActive else { return }
     let outcome = driver.flush(
-      allocator: context.channel.allocator,
-      write: { context.write(self.wrapOutboundOut($0), promise: nil) },
-      flush: { context.flush() },
+      into: context,
       handle: { self.handle($0) },
       writer: { streamID in
         guard let stream = self.streams[streamID] else { return nil }
