@@ -67,7 +67,9 @@ final class InProcessCall: Sendable {
     onEnd: @escaping @Sendable () -> Void
   ) {
     self.requests.attach(serverCall.requests)
-    self.state.withLock { $0.context = serverCall.context }
+    self.state.withLock { state in
+      if !state.finished { state.context = serverCall.context }
+    }
     let task = Task.detached {
       await serverCall.run()
       onEnd()
@@ -85,9 +87,11 @@ final class InProcessCall: Sendable {
       }
     }
     let finished = self.state.withLock { state in
+      // A call that already ended keeps neither: see `forgetServerSide(_:)`.
+      guard !state.finished else { return true }
       state.task = task
       state.deadlineTimer = timer
-      return state.finished
+      return false
     }
     if finished {
       timer?.cancel()
@@ -103,7 +107,7 @@ final class InProcessCall: Sendable {
     let ending = self.state.withLock { state -> (ServerContext?, Bool, Task<Void, Never>?)? in
       guard !state.finished else { return nil }
       state.finished = true
-      defer { state.deadlineTimer = nil }
+      defer { Self.forgetServerSide(&state) }
       return (state.context, state.responseStarted, state.deadlineTimer)
     }
     guard let ending else { return }
@@ -151,7 +155,7 @@ final class InProcessCall: Sendable {
       state -> (ServerContext?, Task<Void, Never>?, Task<Void, Never>?)? in
       guard !state.finished else { return nil }
       state.finished = true
-      defer { state.deadlineTimer = nil }
+      defer { Self.forgetServerSide(&state) }
       return (state.context, state.task, state.deadlineTimer)
     }
     guard let running else { return }
@@ -164,6 +168,15 @@ final class InProcessCall: Sendable {
     self.responses.closeWrites(reset)
     self.requests.endDelivery(.failure(reset))
     task?.cancel()
+  }
+
+  /// Drops what the call holds of its server side once it has ended. The context holds the
+  /// call (its outbound is ``ServerSide``), and the task handle holds the task's frames until
+  /// the handle goes: kept, they would make a cycle that outlives the call.
+  private static func forgetServerSide(_ state: inout State) {
+    state.context = nil
+    state.task = nil
+    state.deadlineTimer = nil
   }
 
   /// The client half-closes: the server's request stream ends cleanly.

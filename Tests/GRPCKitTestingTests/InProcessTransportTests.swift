@@ -1,5 +1,6 @@
 import GRPCKit
 import GRPCKitTesting
+import GRPCLocking
 import GRPCTestSupport
 import Testing
 
@@ -134,6 +135,51 @@ struct InProcessTransportTests {
       #expect(await recorder.waitFor("cancelled"))
       #expect(recorder.events.contains("context-cancelled"))
     }
+  }
+
+  @Test(
+    "An ended call lets go of its server side: no context outlives its call",
+    arguments: ["OK", "an error", "the deadline", "the client's cancellation"]
+  )
+  func endedCallsAreReleased(ending: String) async throws {
+    // The call held its ServerContext, whose outbound holds the call: a cycle that kept every
+    // ended call, its task and its frames alive (LeakSanitizer reported them at exit).
+    let recorder = EventRecorder()
+    let contexts = ContextTracker()
+    try await withInProcessServer(
+      services: ending == "an error"
+        ? [RichErrorEchoService()] : [ProbeEchoService(recorder: recorder)],
+      serverInterceptors: [contexts]
+    ) { client in
+      let echo = Echo_Echo.Client(wrapping: client)
+      switch ending {
+      case "OK":
+        _ = try await echo.get(Echo_EchoRequest(text: "hi"))
+      case "an error":
+        await #expect(throws: RPCError.self) {
+          _ = try await echo.get(Echo_EchoRequest(text: "details"))
+        }
+      case "the deadline":
+        await #expect(throws: RPCError.self) {
+          _ = try await echo.get(
+            Echo_EchoRequest(text: "wait"), options: CallOptions(timeout: .milliseconds(200)))
+        }
+      default:
+        let call = Task {
+          try await echo.get(Echo_EchoRequest(text: "wait"), options: CallOptions(timeout: .seconds(60)))
+        }
+        #expect(await recorder.waitFor("started"))
+        call.cancel()
+        await #expect(throws: RPCError.self) { _ = try await call.value }
+      }
+    }
+    #expect(contexts.seen == 1)
+    // The server's task lets go of the context once it has returned, just after the call ended.
+    let deadline = ContinuousClock.now.advanced(by: .seconds(10).slowed)
+    while contexts.alive > 0, ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    #expect(contexts.alive == 0)
   }
 
   @Test("Messages over the receiver's limit end the call with RESOURCE_EXHAUSTED, both directions")
@@ -328,6 +374,32 @@ struct SeenKeysInterceptor: ServerInterceptor {
   ) async throws {
     let keys = Set(context.requestMetadata.map(\.key)).sorted()
     context.addTrailers(["x-seen-keys": .string(keys.joined(separator: ","))])
+    try await next(requests, responses, context)
+  }
+}
+
+/// Keeps a weak reference to the context of every call it sees, to tell whether anything still
+/// holds them once the calls ended.
+final class ContextTracker: ServerInterceptor, Sendable {
+  private struct Weak {
+    weak var context: ServerContext?
+  }
+  private let contexts = Mutex<[Weak]>([])
+
+  /// How many calls it saw.
+  var seen: Int { self.contexts.withLock { $0.count } }
+  /// How many of their contexts are still allocated.
+  var alive: Int { self.contexts.withLock { $0.count { $0.context != nil } } }
+
+  func intercept<Request: ProtobufMessage, Response: ProtobufMessage>(
+    requests: RequestStream<Request>,
+    responses: ResponseWriter<Response>,
+    context: ServerContext,
+    next:
+      @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws ->
+      Void
+  ) async throws {
+    self.contexts.withLock { $0.append(Weak(context: context)) }
     try await next(requests, responses, context)
   }
 }
