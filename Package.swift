@@ -595,6 +595,12 @@ if ProcessInfo.processInfo.environment["GRPCKIT_FUZZ"] != nil {
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "FuzzServiceConfig",
+      dependencies: ["GRPCKit", "ProtobufRuntime"],
+      path: "Tests/Fuzz/Targets/FuzzServiceConfig",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "FuzzRedisReplies",
       dependencies: ["RedisClient", .product(name: "NIOCore", package: "swift-nio")],
       path: "Tests/Fuzz/Targets/FuzzRedisReplies",

@@ -16,6 +16,8 @@
 #                         decode(encode(x)) == x
 #   FuzzProtoParser       the .proto lexer, parser, resolver and emitter (diagnostics, never a trap)
 #   FuzzRedisReplies      the RESP reply reader: whole and chunked feeds agree, replies round-trip
+#   FuzzServiceConfig     a client's service config (JSON): an error naming a rule or a config,
+#                         the same both times; every retry backoff within 0...maxBackoff
 #   FuzzServerInput       a client's bytes into a server connection in memory (connection driver,
 #                         nghttp2 session, request rules, stream state machine, deframing,
 #                         decompression, an echo);
@@ -27,7 +29,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d /opt/swift/usr/bin ]] && export PATH="/opt/swift/usr/bin:$PATH"
 
-ALL=(FuzzProtobufDecoding FuzzProtoParser FuzzRedisReplies FuzzServerInput FuzzClientInput)
+ALL=(FuzzProtobufDecoding FuzzProtoParser FuzzRedisReplies FuzzServiceConfig FuzzServerInput
+  FuzzClientInput)
 WHICH="${1:-all}"
 SECONDS_PER_TARGET="${2:-20}"
 if [[ "$WHICH" == all ]]; then

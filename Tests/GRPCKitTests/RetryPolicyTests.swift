@@ -19,6 +19,22 @@ struct RetryPolicyTests {
     #expect(Set(samples).count > 1)
   }
 
+  @Test("Backoffs of centuries do not trap and stay within maxBackoff")
+  func hugeBackoff() {
+    // The longest duration a config can give: 315,576,000,000 s (10,000 years). Backoffs were
+    // converted through nanoseconds in an Int64, which traps above about 292 years.
+    let longest = Duration.seconds(315_576_000_000)
+    let policy = ServiceConfig.RetryPolicy(
+      maxAttempts: 5, initialBackoff: longest, maxBackoff: longest, backoffMultiplier: 1e300,
+      retryableStatusCodes: [.unavailable])
+    for step in 1...6 {
+      for _ in 0..<100 {
+        let backoff = RetryingClientStream.backoff(policy, step: step)
+        #expect(backoff >= .zero && backoff <= longest)
+      }
+    }
+  }
+
   @Test("The throttle refuses retries at or below half its tokens and recovers with successes")
   func throttle() {
     let throttle = RetryThrottle(ServiceConfig.RetryThrottling(maxTokens: 10, tokenRatio: 0.5))

@@ -234,12 +234,60 @@ struct ServiceConfigTests {
     }
   }
 
-  @Test("Text that is not JSON is rejected as such")
-  func notJSON() {
+  @Test(
+    "Text that is not JSON is rejected naming the line, the column and the rule it breaks",
+    arguments: [
+      ("{methodConfig: [" as String, "line 1, column 2: expected a key in quotes, found 'm'"),
+      ("", "line 1, column 1: expected a value, found the end of the text"),
+      ("{} {}", "line 1, column 4: text after the document"),
+      (#"{"methodConfig": [{"name": [{}], "timeout": "1s",}]}"#, "line 1, column 50: expected a key in quotes, found '}'"),
+      (#"{"retryThrottling": {"maxTokens": 07}}"#, "line 1, column 35: a number has a leading zero"),
+      (#"{"retryThrottling": {"maxTokens": 1e999}}"#, "line 1, column 35: the number 1e999 is too large"),
+      (#"{"retryThrottling": {"maxTokens": 1.}}"#, "line 1, column 37: expected a digit after '.', found '}'"),
+      (#"{"retryThrottling": {"maxTokens": -}}"#, "line 1, column 36: expected a digit, found '}'"),
+      ("{\n  \"a\": tru }", "line 2, column 8: expected a value, found 'tru'"),
+      (#"{"a": 1, "a": 2}"#, "line 1, column 10: the key \"a\" appears twice in one object"),
+      (#"{"a": [1 2]}"#, "line 1, column 10: expected ',' or ']' in an array, found '2'"),
+      (#"{"a": 1"#, "line 1, column 8: expected ',' or '}' in an object, found the end of the text"),
+      (#"{"a" 1}"#, "line 1, column 6: expected ':' after a key, found '1'"),
+      (#"{"a": "b"#, "line 1, column 9: a string is not closed"),
+      ("{\"a\": \"\t\"}", "line 1, column 8: a control character (byte 0x9) in a string must be escaped"),
+      (#"{"a": "\x"}"#, "line 1, column 8: an unknown escape: backslash and 'x'"),
+      (#"{"a": "\u12"}"#, #"line 1, column 12: expected four hex digits after \u, found '"'"#),
+      (#"{"a": "\ud800"}"#, #"line 1, column 8: a \u escape of a high surrogate is not followed by a low one"#),
+      (#"{"a": "\udc00"}"#, #"line 1, column 8: a \u escape of a low surrogate has no high one before it"#),
+      (String(repeating: "[", count: 65), "line 1, column 65: nested deeper than 64 arrays and objects"),
+    ]
+  )
+  func notJSON(json: String, expected: String) {
     #expect {
-      try ServiceConfig(json: "{methodConfig: [")
+      try ServiceConfig(json: json)
     } throws: { error in
-      "\(error)".hasPrefix("service config: not valid JSON")
+      "\(error)" == "service config: not valid JSON: \(expected)"
     }
+  }
+
+  @Test("JSON's escapes, numbers and whitespace are read as RFC 8259 defines them")
+  func jsonGrammar() throws {
+    let config = try ServiceConfig(
+      json: " {\"methodConfig\":[{\"name\":[{\"service\":\"a\\u002Eb\\/\\ud83d\\ude00\\\\\"}],"
+        + "\r\n\t\"timeout\":\"1.5s\",\"maxRequestMessageBytes\":1.024E3,\"waitForReady\":false}],"
+        + "\"retryThrottling\":{\"maxTokens\":1e1,\"tokenRatio\":5E-1}, \"healthCheckConfig\": null} "
+    )
+    #expect(config.methodConfig.first?.names.first?.service == "a.b/\u{1F600}\\")
+    #expect(config.methodConfig.first?.maxRequestMessageBytes == 1024)
+    #expect(config.methodConfig.first?.waitForReady == false)
+    #expect(config.retryThrottling == ServiceConfig.RetryThrottling(maxTokens: 10, tokenRatio: 0.5))
+  }
+
+  @Test("The first problem found is the same on every parse: keys are checked in sorted order")
+  func deterministicErrors() {
+    // Two unknown fields, and two bad values: each parse names the same one.
+    let json = #"{"methodConfig": [{"name": [{}], "zz": 1, "aa": 2}], "retryThrottling": {"maxTokens": 0, "tokenRatio": 0}}"#
+    let errors = Set((0..<20).map { _ in
+      Result { () throws(ServiceConfigError) in try ServiceConfig(json: json) }
+    })
+    #expect(errors.count == 1)
+    #expect(errors.first == .failure(ServiceConfigError(path: "methodConfig[0].aa", reason: "unknown field")))
   }
 }

@@ -493,8 +493,9 @@ final class RetryingClientStream: ClientStreamOutbound {
     var bound = policy.initialBackoff.seconds
     for _ in 1 ..< max(step, 1) { bound *= policy.backoffMultiplier }
     bound = min(bound, policy.maxBackoff.seconds)
-    let seconds = Double.random(in: 0 ... max(bound, 0))
-    return .nanoseconds(Int64(seconds * 1e9))
+    // Not through nanoseconds in an Int64: a maxBackoff above 292 years (a duration allows up to
+    // 10,000) would trap there. The clamp undoes the double's rounding.
+    return min(.seconds(Double.random(in: 0 ... max(bound, 0))), policy.maxBackoff)
   }
 }
 
