@@ -1,5 +1,5 @@
-package import ChatAPI
-package import GRPCKit
+import ChatAPI
+import GRPCKit
 
 /// Where a mirrored room is in its store's order: the epoch and the last sequence number it
 /// delivered.

@@ -1,5 +1,5 @@
-public import CoreMetrics
-public import GRPCKit
+import CoreMetrics
+import GRPCKit
 import GRPCLocking
 
 /// The metrics of one side's calls (server or client), named and labelled as go-grpc-prometheus

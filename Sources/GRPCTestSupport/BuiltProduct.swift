@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import GRPCKit
 
 /// A product of this package (`chat-client`, `chat-server`) next to the test bundle (both are

@@ -292,7 +292,6 @@ public final class ExternalProcess: Sendable {
   /// Reads `handle` on a thread of its own until end of file, which is delivered as empty data.
   /// (Blocking reads: `readabilityHandler` sometimes missed the end of file on Linux.)
   private static func startReading(_ handle: FileHandle, _ deliver: @escaping @Sendable (Data) -> Void) {
-    nonisolated(unsafe) let handle = handle  // used by that thread alone from now on
     Thread.detachNewThread {
       var buffer = [UInt8](repeating: 0, count: 64 * 1024)
       while true {

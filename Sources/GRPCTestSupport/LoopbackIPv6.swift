@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 import GRPCKit
 import NIOPosix
 #if canImport(Glibc)

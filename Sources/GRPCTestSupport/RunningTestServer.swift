@@ -1,5 +1,5 @@
 public import GRPCKit
-public import GRPCKitNGHTTP2
+import GRPCKitNGHTTP2
 import Logging
 
 /// A server started for a test that outlives one scope: several of them can run at once, and

@@ -1,6 +1,6 @@
 public import GRPCKit
 import Synchronization
-public import Tracing
+import Tracing
 
 /// Traces every client call it intercepts: starts a client span whose parent is the task's
 /// `InstrumentationContext.current` (inside a server handler traced by

@@ -1,5 +1,5 @@
 public import GRPCKit
-public import Tracing
+import Tracing
 
 /// Traces every server call it intercepts: extracts the caller's trace context from the request
 /// metadata (W3C `traceparent` and `tracestate`, through the bootstrapped tracer's `Instrument`,

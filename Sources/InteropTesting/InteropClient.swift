@@ -1,4 +1,4 @@
-public import GRPCKit
+import GRPCKit
 
 /// Runs the interop client test cases against a server.
 ///

@@ -1,4 +1,4 @@
-public import GRPCKit
+import GRPCKit
 
 /// An interop test case's assertion that did not hold; the message names the call and the
 /// rule, for example `UnaryCall: the response payload is 0 bytes; expected 314159`.

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// The reply to a command written with ``RedisClient/submit(_:)``, to wait for later.
 public struct RedisPendingReply: Sendable {

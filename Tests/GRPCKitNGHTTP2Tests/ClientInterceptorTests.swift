@@ -119,7 +119,7 @@ struct ClientInterceptorTests {
       services: [LoggedEchoService(log: log)],
       interceptors: [.apply(RecordingServerInterceptor(name: "server", log: log), to: .all)]
     ) { port in
-      try await withEchoClient(port: port, interceptors: [.apply(ThrowingAfterStartInterceptor(), to: .all)]) { echo in
+      _ = try await withEchoClient(port: port, interceptors: [.apply(ThrowingAfterStartInterceptor(), to: .all)]) { echo in
         await #expect(throws: Boom.self) {
           do {
             _ = try await EchoCallKind.bidirectional.run(echo)

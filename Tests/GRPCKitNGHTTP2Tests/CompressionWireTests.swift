@@ -275,7 +275,7 @@ struct CompressionWireTests {
     )
     try await withExternalProcess(process) { peer in
       let port = try await peer.waitForListeningPort()
-      try await withEchoClient(port: port) { echo in
+      _ = try await withEchoClient(port: port) { echo in
         await #expect {
           _ = try await echo.get(Echo_EchoRequest(text: "x"))
         } throws: { error in

@@ -77,7 +77,7 @@ struct ErrorPathTests {
 
   @Test("A response over the client's limit is RESOURCE_EXHAUSTED")
   func responseTooLarge() async throws {
-    try await withTestServer { port in
+    _ = try await withTestServer { port in
       try await withEchoClient(port: port) { echo in
         await #expect {
           _ = try await echo.get(
@@ -127,7 +127,7 @@ struct ErrorPathTests {
   @Test("Connecting to a closed port is UNAVAILABLE and names the address")
   func connectionRefused() async throws {
     let port = try await withTestServer { port in port }
-    try await withEchoClient(port: port) { echo in
+    _ = try await withEchoClient(port: port) { echo in
       await #expect {
         _ = try await echo.get(Echo_EchoRequest(text: "x"))
       } throws: { error in

@@ -87,7 +87,7 @@ struct GRPCIOInteropTests {
       try .python(script: "echo_server.py", arguments: ["--port", "0", "--watch-parent"])
     ) { server in
       let port = try await server.waitForListeningPort()
-      try await withEchoClient(port: port) { echo in
+      _ = try await withEchoClient(port: port) { echo in
         await #expect {
           _ = try await echo.get(Echo_EchoRequest(statusCode: Int32(code.rawValue), statusMessage: "why: 100% ✓"))
         } throws: { error in

@@ -183,7 +183,7 @@ struct CallMetricsTests {
     let client = ClientMetricsInterceptor(factory: PrometheusMetricsFactory(registry: registry))
     // A port nothing listens on: the call fails with UNAVAILABLE.
     let port = try await withTestServer { port in port }
-    try await withEchoClient(port: port, interceptors: [.apply(client, to: .all)]) { echo in
+    _ = try await withEchoClient(port: port, interceptors: [.apply(client, to: .all)]) { echo in
       await #expect(throws: RPCError.self) {
         _ = try await echo.get(
           Echo_EchoRequest(text: "a"),

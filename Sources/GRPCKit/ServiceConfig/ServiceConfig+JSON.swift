@@ -12,7 +12,7 @@ extension ServiceConfig {
   /// - Parameter json: The configuration.
   /// - Throws: ``ServiceConfigError`` naming the JSON path of the first problem.
   public init(json: String) throws(ServiceConfigError) {
-    var reader = ServiceConfigJSONReader()
+    let reader = ServiceConfigJSONReader()
     self = try reader.serviceConfig(JSONValue.parse(Array(json.utf8)))
     try self.validate()
   }

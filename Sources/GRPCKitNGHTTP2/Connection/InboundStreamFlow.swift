@@ -60,7 +60,7 @@ struct InboundStreamFlow {
           return
         }
         // A decompressor is borrowed per message: idle streams hold no zlib state.
-        let delivered = try ZlibCodecPool.decompressors.withCodec(encoding) { (decompressor) throws(RPCError) in
+        let delivered: Void? = try ZlibCodecPool.decompressors.withCodec(encoding) { (decompressor) throws(RPCError) in
           try decompressor.decompress(message, limit: limit) { (plain) throws(RPCError) in
             if !(try sink.receive(plain, compressed: true, flowControl: flowControl)) { withhold = true }
           }
