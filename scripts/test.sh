@@ -19,6 +19,6 @@ SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARAL
 # A short run of every libFuzzer target (scripts/fuzz.sh runs them as long as asked).
 scripts/fuzz.sh all 20
 # The whole suite again under ThreadSanitizer, then under AddressSanitizer with LeakSanitizer
-# (about 10 and 9 minutes from scratch, build and run, on the 2-core machine). Fails on any report
+# (about 7 and 8 minutes from scratch, build and run, on the 2-core machine). Fails on any report
 # or failed test.
 SANITIZE_RUN_MINUTES="${SANITIZE_RUN_MINUTES:-30}" scripts/sanitize.sh both

@@ -97,8 +97,12 @@ private struct JSONParser {
   mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
     guard let byte = self.current else { throw self.error("expected a value, found \(self.found)") }
     switch byte {
-    case UInt8(ascii: "{"): return try self.object(depth: depth + 1)
-    case UInt8(ascii: "["): return try self.array(depth: depth + 1)
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < JSONValue.maximumDepth else {
+        throw self.error("nested deeper than \(JSONValue.maximumDepth) arrays and objects")
+      }
+      return byte == UInt8(ascii: "{")
+        ? try self.object(depth: depth + 1) : try self.array(depth: depth + 1)
     case UInt8(ascii: "\""): return .string(try self.string())
     case UInt8(ascii: "t"): return try self.literal("true", .bool(true))
     case UInt8(ascii: "f"): return try self.literal("false", .bool(false))
@@ -133,67 +137,61 @@ private struct JSONParser {
   }
 
   private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-    guard depth <= JSONValue.maximumDepth else {
-      throw self.error("nested deeper than \(JSONValue.maximumDepth) arrays and objects")
-    }
-    self.offset += 1  // {
     var members: [String: JSONValue] = [:]
-    self.skipWhitespace()
-    if self.current == UInt8(ascii: "}") {
-      self.offset += 1
-      return .object(members)
-    }
-    while true {
-      guard self.current == UInt8(ascii: "\"") else {
-        throw self.error("expected a key in quotes, found \(self.found)")
+    try self.elements(closedBy: UInt8(ascii: "}"), in: "an object") { parser throws(JSONSyntaxError) in
+      guard parser.current == UInt8(ascii: "\"") else {
+        throw parser.error("expected a key in quotes, found \(parser.found)")
       }
-      let keyOffset = self.offset
-      let key = try self.string()
+      let keyOffset = parser.offset
+      let key = try parser.string()
       guard members[key] == nil else {
-        throw self.error("the key \"\(key)\" appears twice in one object", at: keyOffset)
+        throw parser.error("the key \"\(key)\" appears twice in one object", at: keyOffset)
       }
-      self.skipWhitespace()
-      guard self.current == UInt8(ascii: ":") else {
-        throw self.error("expected ':' after a key, found \(self.found)")
+      parser.skipWhitespace()
+      guard parser.current == UInt8(ascii: ":") else {
+        throw parser.error("expected ':' after a key, found \(parser.found)")
       }
-      self.offset += 1
-      self.skipWhitespace()
-      members[key] = try self.value(depth: depth)
-      self.skipWhitespace()
-      switch self.current {
-      case UInt8(ascii: ","):
-        self.offset += 1
-        self.skipWhitespace()
-      case UInt8(ascii: "}"):
-        self.offset += 1
-        return .object(members)
-      default: throw self.error("expected ',' or '}' in an object, found \(self.found)")
-      }
+      parser.offset += 1
+      parser.skipWhitespace()
+      members[key] = try parser.value(depth: depth)
     }
+    return .object(members)
   }
 
   private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-    guard depth <= JSONValue.maximumDepth else {
-      throw self.error("nested deeper than \(JSONValue.maximumDepth) arrays and objects")
-    }
-    self.offset += 1  // [
     var elements: [JSONValue] = []
+    try self.elements(closedBy: UInt8(ascii: "]"), in: "an array") { parser throws(JSONSyntaxError) in
+      elements.append(try parser.value(depth: depth))
+    }
+    return .array(elements)
+  }
+
+  /// Reads the comma-separated elements of an array or object, from its opening bracket to after
+  /// `closing`; `element` reads one.
+  private mutating func elements(
+    closedBy closing: UInt8,
+    in container: String,
+    _ element: (inout JSONParser) throws(JSONSyntaxError) -> Void
+  ) throws(JSONSyntaxError) {
+    self.offset += 1  // the opening bracket
     self.skipWhitespace()
-    if self.current == UInt8(ascii: "]") {
+    if self.current == closing {
       self.offset += 1
-      return .array(elements)
+      return
     }
     while true {
-      elements.append(try self.value(depth: depth))
+      try element(&self)
       self.skipWhitespace()
       switch self.current {
       case UInt8(ascii: ","):
         self.offset += 1
         self.skipWhitespace()
-      case UInt8(ascii: "]"):
+      case closing:
         self.offset += 1
-        return .array(elements)
-      default: throw self.error("expected ',' or ']' in an array, found \(self.found)")
+        return
+      default:
+        throw self.error(
+          "expected ',' or \(Self.describe(closing)) in \(container), found \(self.found)")
       }
     }
   }
